@@ -1,0 +1,75 @@
+import { awscdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-analytics-access',
+  description: 'AWS CDK constructs that wire identity and access for Amazon Redshift, Athena and Lake Formation: least-privilege roles, correct trust policies and role associations, validated at synth time.',
+  author: 'cdk-analytics-access maintainers',
+  authorAddress: 'maintainers@example.com',
+  repositoryUrl: 'https://github.com/example/cdk-analytics-access.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'redshift', 'redshift-serverless', 'athena', 'lake-formation', 'iam', 'identity-center'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  cdkVersion: '2.273.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+
+  // Multi-language by construction; only the JavaScript package is built on this
+  // machine (DESIGN.md §5: CI=true packages js only).
+  publishToPypi: { distName: 'cdk-analytics-access', module: 'cdk_analytics_access' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkanalyticsaccess',
+    mavenGroupId: 'io.github.cdkanalyticsaccess',
+    mavenArtifactId: 'cdk-analytics-access',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkAnalyticsAccess', packageId: 'CdkAnalyticsAccess' },
+  publishToGo: { moduleName: 'github.com/example/cdk-analytics-access-go' },
+
+  // The dev tsconfig stays top-level (DESIGN.md §5).
+  tsconfigDevFile: 'tsconfig.dev.json',
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples'], projectService: false, tsconfigPath: './tsconfig.dev.json' },
+
+  // A changed snapshot must fail the run, never rewrite itself (--ci).
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: { testMatch: ['<rootDir>/test/**/*.test.ts'] },
+  },
+
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    // The AWS SDK v3 comes with the Lambda runtime; bundle only our code.
+    bundlingOptions: { externals: ['@aws-sdk/*'], sourcemap: false },
+  },
+
+  devDeps: [
+    '@types/node@^20',
+    // The 2.1148 CLI reads the current cloud-assembly schema offline; the registry's 3.0.0 is an old build (DESIGN.md §5).
+    'aws-cdk@2.1148.1',
+    '@cloud-copilot/iam-simulate',
+    'aws-sdk-client-mock',
+    '@aws-sdk/client-redshift',
+    '@aws-sdk/client-redshift-serverless',
+    // cdk-nag 3 needs aws-cdk-lib's Validations API (newer than 2.273); 2.x is the Aspect that works here.
+    'cdk-nag@^2.38.2',
+    '@types/aws-lambda',
+  ],
+
+  github: false,
+  release: false,
+  gitignore: ['/cdk.out/', '/examples/cdk.out/'],
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/.ci/', 'tsconfig.dev.json', '/cdk.out/'] },
+  sampleCode: false,
+});
+
+project.tsconfigDev.addInclude('.projenrc.ts');
+project.tsconfigDev.addInclude('examples/**/*.ts');
+
+// Synthesize every app under examples/ with the pinned CDK CLI, offline.
+project.addTask('examples', {
+  description: 'Synthesize every app under examples/ into cdk.out/<example>/ (no AWS credentials needed)',
+  exec: 'node examples/synth-all.js',
+});
+
+project.synth();
