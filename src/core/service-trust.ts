@@ -1,0 +1,195 @@
+import { Aws } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+
+/**
+ * The session actions a service may need besides `sts:AssumeRole`.
+ */
+export enum SessionAction {
+  /**
+   * `sts:SetContext`: trusted identity propagation passes the IAM Identity Center user's
+   * context into the session (gotchas G5, G14, G15).
+   */
+  SET_CONTEXT = 'sts:SetContext',
+  /**
+   * `sts:SetSourceIdentity`: a source identity, once set, is sticky, so every later hop must
+   * allow it (gotcha G20).
+   */
+  SET_SOURCE_IDENTITY = 'sts:SetSourceIdentity',
+  /** `sts:TagSession`: the caller passes session tags. */
+  TAG_SESSION = 'sts:TagSession',
+}
+
+/**
+ * Options for the Amazon Redshift service trust.
+ */
+export interface RedshiftTrustOptions {
+  /**
+   * Restrict the role to these AWS Regions by trusting the regional service principals
+   * `redshift.<region>.amazonaws.com` instead of the global one.
+   *
+   * @see https://docs.aws.amazon.com/redshift/latest/mgmt/authorizing-redshift-service-regions.html
+   * @default - the global principal `redshift.amazonaws.com`: any Region
+   */
+  readonly regions?: string[];
+
+  /**
+   * Session actions to allow besides `sts:AssumeRole`.
+   *
+   * @default - none
+   */
+  readonly sessionActions?: SessionAction[];
+}
+
+/**
+ * Options for the Amazon S3 Access Grants service trust.
+ */
+export interface AccessGrantsTrustOptions {
+  /**
+   * The ARN of the S3 Access Grants instance that may use the role
+   * (`arn:<partition>:s3:<region>:<account>:access-grants/default`).
+   */
+  readonly instanceArn: string;
+
+  /**
+   * The account that owns the Access Grants instance.
+   *
+   * @default - the account of the stack the role is in
+   */
+  readonly account?: string;
+}
+
+interface TrustStatement {
+  readonly actions: string[];
+  readonly conditions?: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * A service principal that a role trusts, with exactly the session actions and the
+ * confused-deputy conditions AWS documents for that service: nothing added on a guess, since
+ * a condition key the service does not send makes the role unusable.
+ *
+ * Use it as the `assumedBy` of an `iam.Role`; combine several with `iam.CompositePrincipal`.
+ *
+ * @example
+ * const role = new iam.Role(this, 'Role', {
+ *   assumedBy: ServiceTrust.redshiftWarehouse(),
+ * });
+ */
+export class ServiceTrust extends iam.PrincipalBase implements iam.IAssumeRolePrincipal {
+  /**
+   * Amazon Redshift (`redshift.amazonaws.com`, or regional principals).
+   *
+   * AWS documents no `aws:SourceAccount`/`aws:SourceArn` condition for Redshift; it documents
+   * Region restriction (this option) and `sts:ExternalId` set to the ARNs of the database users
+   * allowed to use the role (the `externalIds` of `iam.Role`).
+   *
+   * @see https://docs.aws.amazon.com/redshift/latest/mgmt/authorizing-redshift-service-database-users.html
+   */
+  public static redshift(options: RedshiftTrustOptions = {}): ServiceTrust {
+    const services = options.regions && options.regions.length > 0
+      ? options.regions.map(region => `redshift.${region}.amazonaws.com`)
+      : ['redshift.amazonaws.com'];
+    return new ServiceTrust(services, [{ actions: ['sts:AssumeRole', ...(options.sessionActions ?? [])] }]);
+  }
+
+  /**
+   * Amazon Redshift Serverless (`redshift-serverless.amazonaws.com`).
+   *
+   * @see https://docs.aws.amazon.com/redshift/latest/mgmt/serverless-iam.html
+   */
+  public static redshiftServerless(sessionActions: SessionAction[] = []): ServiceTrust {
+    return new ServiceTrust(['redshift-serverless.amazonaws.com'], [{ actions: ['sts:AssumeRole', ...sessionActions] }]);
+  }
+
+  /**
+   * Both Redshift principals: a role that a provisioned cluster or a Serverless namespace
+   * assumes (COPY/UNLOAD, IdC application, scheduled queries).
+   */
+  public static redshiftWarehouse(options: RedshiftTrustOptions = {}): iam.CompositePrincipal {
+    return new iam.CompositePrincipal(
+      ServiceTrust.redshift(options),
+      ServiceTrust.redshiftServerless(options.sessionActions),
+    );
+  }
+
+  /**
+   * Amazon EventBridge (`events.amazonaws.com`), for rule targets that run with a role.
+   *
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html
+   */
+  public static events(): ServiceTrust {
+    return new ServiceTrust(['events.amazonaws.com'], [{ actions: ['sts:AssumeRole'] }]);
+  }
+
+  /**
+   * AWS Lake Formation (`lakeformation.amazonaws.com`) for a user-defined location role:
+   * `sts:AssumeRole` and `sts:SetContext`, which the service-linked role cannot allow (G14).
+   *
+   * @see https://docs.aws.amazon.com/lake-formation/latest/dg/registration-role.html
+   */
+  public static lakeFormation(): ServiceTrust {
+    return new ServiceTrust(['lakeformation.amazonaws.com'], [{ actions: ['sts:AssumeRole', SessionAction.SET_CONTEXT] }]);
+  }
+
+  /**
+   * Amazon S3 Access Grants (`access-grants.s3.amazonaws.com`) for a location role: the two
+   * statements of the trusted identity propagation tutorial (G15), each conditioned on
+   * `aws:SourceAccount` and `aws:SourceArn` = the instance; `sts:SetContext` only with the
+   * IAM Identity Center context provider.
+   *
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-grants-location-register.html
+   */
+  public static accessGrants(options: AccessGrantsTrustOptions): ServiceTrust {
+    const source = {
+      StringEquals: { 'aws:SourceAccount': options.account ?? Aws.ACCOUNT_ID },
+      ArnEquals: { 'aws:SourceArn': options.instanceArn },
+    };
+    return new ServiceTrust(['access-grants.s3.amazonaws.com'], [
+      { actions: ['sts:AssumeRole', SessionAction.SET_SOURCE_IDENTITY], conditions: source },
+      {
+        actions: [SessionAction.SET_CONTEXT],
+        conditions: {
+          ...source,
+          'ForAllValues:ArnEquals': { 'sts:RequestContextProviders': `arn:${Aws.PARTITION}:iam::aws:contextProvider/IdentityCenter` },
+        },
+      },
+    ]);
+  }
+
+  public readonly policyFragment: iam.PrincipalPolicyFragment;
+
+  private constructor(private readonly services: string[], private readonly statements: TrustStatement[]) {
+    super();
+    // Used when this principal appears in another resource policy: the AssumeRole statement's
+    // conditions describe who the principal is.
+    this.policyFragment = new iam.PrincipalPolicyFragment(
+      { Service: services },
+      statements[0].conditions as Record<string, any> | undefined,
+    );
+  }
+
+  /**
+   * The service principal names this trust covers.
+   */
+  public get servicePrincipals(): string[] {
+    return [...this.services];
+  }
+
+  public addToAssumeRolePolicy(document: iam.PolicyDocument): void {
+    for (const statement of this.statements) {
+      document.addStatements(new iam.PolicyStatement({
+        principals: this.services.map(service => new iam.ServicePrincipal(service)),
+        actions: statement.actions,
+        conditions: statement.conditions,
+      }));
+    }
+  }
+
+  public dedupeString(): string | undefined {
+    return `ServiceTrust:${JSON.stringify([this.services, this.statements])}`;
+  }
+
+  public toString(): string {
+    return `ServiceTrust(${this.services.join(',')})`;
+  }
+}

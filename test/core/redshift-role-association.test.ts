@@ -1,0 +1,169 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as redshift from 'aws-cdk-lib/aws-redshift';
+import * as rs from 'aws-cdk-lib/aws-redshiftserverless';
+import { RedshiftRoleAssociation, RedshiftTarget } from '../../src';
+
+const env = { account: '111111111111', region: 'us-east-1' };
+const NS_ID = '11111111-2222-3333-4444-555555555555';
+const WG_ID = '0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
+
+function newStack(): Stack {
+  return new Stack(new App(), 'S', { env });
+}
+
+function role(stack: Stack, id: string): iam.Role {
+  return new iam.Role(stack, id, { assumedBy: new iam.ServicePrincipal('redshift.amazonaws.com') });
+}
+
+describe('RedshiftRoleAssociation in the app', () => {
+  test('merges roles into a CfnNamespace role list, keeping the roles the user listed, and sets the default', () => {
+    // GIVEN a namespace that already lists a role of the user
+    const stack = newStack();
+    const namespace = new rs.CfnNamespace(stack, 'Ns', { namespaceName: 'sales', iamRoles: ['arn:aws:iam::111111111111:role/user-role'] });
+    const workgroup = new rs.CfnWorkgroup(stack, 'Wg', { workgroupName: 'sales-wg', namespaceName: 'sales' });
+    const target = RedshiftTarget.serverless({ namespace, workgroup });
+
+    // WHEN two constructs associate a role each, one as default
+    const a = role(stack, 'A');
+    const b = role(stack, 'B');
+    expect(RedshiftRoleAssociation.associate(stack, target, a)).toBeUndefined();
+    RedshiftRoleAssociation.associate(stack, target, b, { isDefault: true });
+    RedshiftRoleAssociation.associate(stack, target, b);
+
+    // THEN the list keeps the user's role and holds each role once, default included (G7, G8)
+    Template.fromStack(stack).hasResourceProperties('AWS::RedshiftServerless::Namespace', {
+      IamRoles: ['arn:aws:iam::111111111111:role/user-role', { 'Fn::GetAtt': [stack.getLogicalId(a.node.defaultChild as any), 'Arn'] }, { 'Fn::GetAtt': [stack.getLogicalId(b.node.defaultChild as any), 'Arn'] }],
+      DefaultIamRoleArn: { 'Fn::GetAtt': [stack.getLogicalId(b.node.defaultChild as any), 'Arn'] },
+    });
+    expect(Template.fromStack(stack).findResources('Custom::RedshiftRoleAssociation')).toEqual({});
+  });
+
+  test('a default role the user set is added to the list (G7)', () => {
+    const stack = newStack();
+    const namespace = new rs.CfnNamespace(stack, 'Ns', { namespaceName: 'sales', defaultIamRoleArn: 'arn:aws:iam::111111111111:role/d' });
+    const workgroup = new rs.CfnWorkgroup(stack, 'Wg', { workgroupName: 'sales-wg', namespaceName: 'sales' });
+    RedshiftRoleAssociation.associate(stack, RedshiftTarget.serverless({ namespace, workgroup }), role(stack, 'A'));
+    const ns = Template.fromStack(stack).findResources('AWS::RedshiftServerless::Namespace').Ns.Properties;
+    expect(ns.IamRoles).toContain('arn:aws:iam::111111111111:role/d');
+    expect(ns.DefaultIamRoleArn).toBe('arn:aws:iam::111111111111:role/d');
+  });
+
+  test('merges roles into a CfnCluster role list', () => {
+    const stack = newStack();
+    const cluster = new redshift.CfnCluster(stack, 'C', {
+      clusterType: 'single-node', dbName: 'dev', masterUsername: 'admin', nodeType: 'ra3.large', manageMasterPassword: true,
+      iamRoles: ['arn:aws:iam::111111111111:role/user-role'],
+    });
+    RedshiftRoleAssociation.associate(stack, RedshiftTarget.provisioned({ cluster }), role(stack, 'A'));
+    Template.fromStack(stack).hasResourceProperties('AWS::Redshift::Cluster', {
+      IamRoles: ['arn:aws:iam::111111111111:role/user-role', { 'Fn::GetAtt': [Match.stringLikeRegexp('^A'), 'Arn'] }],
+    });
+  });
+
+  test('fails when a second, different default role is requested', () => {
+    const stack = newStack();
+    const namespace = new rs.CfnNamespace(stack, 'Ns', { namespaceName: 'sales' });
+    const workgroup = new rs.CfnWorkgroup(stack, 'Wg', { workgroupName: 'sales-wg', namespaceName: 'sales' });
+    const target = RedshiftTarget.serverless({ namespace, workgroup });
+    RedshiftRoleAssociation.associate(stack, target, role(stack, 'A'), { isDefault: true });
+    expect(() => RedshiftRoleAssociation.associate(stack, target, role(stack, 'B'), { isDefault: true }))
+      .toThrow(/isDefault: true is not valid\. Serverless workgroup S\/Wg already has a default IAM role/);
+  });
+
+  test('fails when a default role is requested for a CfnCluster (no such CloudFormation property)', () => {
+    const stack = newStack();
+    const cluster = new redshift.CfnCluster(stack, 'C', { clusterType: 'single-node', dbName: 'dev', masterUsername: 'admin', nodeType: 'ra3.large', manageMasterPassword: true });
+    expect(() => RedshiftRoleAssociation.associate(stack, RedshiftTarget.provisioned({ cluster }), role(stack, 'A'), { isDefault: true }))
+      .toThrow(/AWS::Redshift::Cluster has no default-IAM-role property/);
+  });
+
+  test('fails at synth when iamRoles is replaced after roles were associated (would drop them silently)', () => {
+    const stack = newStack();
+    const namespace = new rs.CfnNamespace(stack, 'Ns', { namespaceName: 'sales' });
+    const workgroup = new rs.CfnWorkgroup(stack, 'Wg', { workgroupName: 'sales-wg', namespaceName: 'sales' });
+    RedshiftRoleAssociation.associate(stack, RedshiftTarget.serverless({ namespace, workgroup }), role(stack, 'A'));
+    namespace.iamRoles = ['arn:aws:iam::111111111111:role/other'];
+    expect(() => Template.fromStack(stack)).toThrow(/iamRoles was replaced after roles were associated/);
+  });
+
+  test('fails at synth when more than 50 roles are associated (G9), warns above 10', () => {
+    const stack = newStack();
+    const namespace = new rs.CfnNamespace(stack, 'Ns', { namespaceName: 'sales' });
+    const workgroup = new rs.CfnWorkgroup(stack, 'Wg', { workgroupName: 'sales-wg', namespaceName: 'sales' });
+    const target = RedshiftTarget.serverless({ namespace, workgroup });
+    for (let i = 0; i < 11; i++) {
+      RedshiftRoleAssociation.associate(stack, target, role(stack, `R${i}`));
+    }
+    Annotations.fromStack(stack).hasWarning('/S/Ns', Match.stringLikeRegexp('11 IAM roles are associated.*some Regions allow only 10'));
+
+    const big = newStack();
+    const ns2 = new rs.CfnNamespace(big, 'Ns', { namespaceName: 'sales' });
+    const wg2 = new rs.CfnWorkgroup(big, 'Wg', { workgroupName: 'sales-wg', namespaceName: 'sales' });
+    const target2 = RedshiftTarget.serverless({ namespace: ns2, workgroup: wg2 });
+    for (let i = 0; i < 51; i++) {
+      RedshiftRoleAssociation.associate(big, target2, role(big, `R${i}`));
+    }
+    expect(() => Template.fromStack(big)).toThrow(/51 IAM roles are associated with .* the quota is 50/);
+  });
+});
+
+describe('RedshiftRoleAssociation for an imported warehouse', () => {
+  test('one custom resource per stack and namespace owns the roles; one handler per stack', () => {
+    // GIVEN an imported namespace and two roles, plus an imported cluster
+    const stack = newStack();
+    const ns = RedshiftTarget.fromServerlessAttributes({ namespaceName: 'sales', namespaceId: NS_ID, workgroupName: 'sales-wg', workgroupId: WG_ID });
+    const cluster = RedshiftTarget.fromClusterAttributes({ clusterIdentifier: 'analytics' });
+
+    // WHEN
+    const first = RedshiftRoleAssociation.associate(stack, ns, role(stack, 'A'), { isDefault: true, waitTimeout: Duration.minutes(12) });
+    const second = RedshiftRoleAssociation.associate(stack, ns, role(stack, 'B'));
+    RedshiftRoleAssociation.associate(stack, cluster, role(stack, 'C'));
+
+    // THEN
+    expect(first).toBe(second);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('Custom::RedshiftRoleAssociation', 2);
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.hasResourceProperties('Custom::RedshiftRoleAssociation', {
+      TargetType: 'namespace',
+      TargetName: 'sales',
+      RoleArns: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^A'), 'Arn'] }, { 'Fn::GetAtt': [Match.stringLikeRegexp('^B'), 'Arn'] }],
+      DefaultRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^A'), 'Arn'] },
+      WaitTimeoutSeconds: '720',
+    });
+    template.hasResourceProperties('Custom::RedshiftRoleAssociation', {
+      TargetType: 'cluster', TargetName: 'analytics', DefaultRoleArn: Match.absent(), WaitTimeoutSeconds: '600',
+    });
+  });
+
+  test('the handler may change only these warehouses and pass only these roles', () => {
+    const stack = newStack();
+    const ns = RedshiftTarget.fromServerlessAttributes({ namespaceName: 'sales', namespaceId: NS_ID, workgroupName: 'sales-wg', workgroupId: WG_ID });
+    RedshiftRoleAssociation.associate(stack, ns, role(stack, 'A'));
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const roleA = stack.getLogicalId(stack.node.findChild('A').node.defaultChild as any);
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['redshift-serverless:GetNamespace', 'redshift-serverless:UpdateNamespace'],
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':redshift-serverless:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:namespace/${NS_ID}`]] },
+    });
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: 'iam:PassRole', Resource: [{ 'Fn::GetAtt': [roleA, 'Arn'] }] });
+    expect(statements.filter((s: any) => JSON.stringify(s.Resource) === '"*"')).toEqual([]);
+  });
+
+  test('fails when an imported namespace has no namespace id (its ARN is needed to scope the handler)', () => {
+    const stack = newStack();
+    const ns = RedshiftTarget.fromServerlessAttributes({ namespaceName: 'sales', workgroupName: 'sales-wg', workgroupId: WG_ID });
+    expect(() => RedshiftRoleAssociation.associate(stack, ns, role(stack, 'A'))).toThrow(/needs its namespace id: pass `namespaceId`/);
+  });
+
+  test('fails when the wait timeout is beyond what a Lambda can answer within', () => {
+    const stack = newStack();
+    const cluster = RedshiftTarget.fromClusterAttributes({ clusterIdentifier: 'analytics' });
+    expect(() => RedshiftRoleAssociation.associate(stack, cluster, role(stack, 'A'), { waitTimeout: Duration.minutes(20) }))
+      .toThrow(/waitTimeout: "1200 seconds" is not valid\. Use between 1 and 14 minutes/);
+  });
+});

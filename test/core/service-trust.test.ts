@@ -1,0 +1,71 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ServiceTrust, SessionAction } from '../../src';
+
+function trustOf(principal: iam.IPrincipal, externalIds?: string[]): any {
+  const stack = new Stack(new App(), 'S', { env: { account: '111111111111', region: 'us-east-1' } });
+  new iam.Role(stack, 'Role', { assumedBy: principal, externalIds });
+  const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
+  return Object.values(roles)[0].Properties.AssumeRolePolicyDocument.Statement;
+}
+
+describe('ServiceTrust', () => {
+  test('redshiftWarehouse trusts redshift and redshift-serverless with sts:AssumeRole only', () => {
+    expect(trustOf(ServiceTrust.redshiftWarehouse())).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'redshift.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      { Effect: 'Allow', Principal: { Service: 'redshift-serverless.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
+  });
+
+  test('regions switch to the regional Redshift principals', () => {
+    expect(trustOf(ServiceTrust.redshift({ regions: ['us-east-1', 'us-west-2'] }))).toEqual([
+      { Effect: 'Allow', Principal: { Service: ['redshift.us-east-1.amazonaws.com', 'redshift.us-west-2.amazonaws.com'] }, Action: 'sts:AssumeRole' },
+    ]);
+  });
+
+  test('session actions are added to the same statement (IdC application role: AssumeRole + SetContext, G5)', () => {
+    expect(trustOf(ServiceTrust.redshift({ sessionActions: [SessionAction.SET_CONTEXT] }))).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'redshift.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:SetContext'] },
+    ]);
+  });
+
+  test('externalIds of the role apply to every Redshift statement', () => {
+    const statements = trustOf(ServiceTrust.redshiftWarehouse(), ['arn:aws:redshift:us-east-1:111111111111:dbuser:c/u']);
+    expect(statements).toHaveLength(2);
+    for (const statement of statements) {
+      expect(statement.Condition).toEqual({ StringEquals: { 'sts:ExternalId': 'arn:aws:redshift:us-east-1:111111111111:dbuser:c/u' } });
+    }
+  });
+
+  test('lakeFormation allows AssumeRole and SetContext (G14)', () => {
+    expect(trustOf(ServiceTrust.lakeFormation())).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'lakeformation.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:SetContext'] },
+    ]);
+  });
+
+  test('events trusts events.amazonaws.com', () => {
+    expect(trustOf(ServiceTrust.events())).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
+  });
+
+  test('accessGrants has the two documented statements with source conditions (G15)', () => {
+    const instanceArn = 'arn:aws:s3:us-east-1:111111111111:access-grants/default';
+    const statements = trustOf(ServiceTrust.accessGrants({ instanceArn }));
+    // The account is the deploy-time account of the role's stack.
+    const source = { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnEquals: { 'aws:SourceArn': instanceArn } };
+    expect(statements).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'access-grants.s3.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'], Condition: source },
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'access-grants.s3.amazonaws.com' },
+        Action: 'sts:SetContext',
+        Condition: {
+          ...source,
+          'ForAllValues:ArnEquals': { 'sts:RequestContextProviders': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:contextProvider/IdentityCenter']] } },
+        },
+      },
+    ]);
+  });
+});
