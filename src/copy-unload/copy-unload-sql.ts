@@ -3,7 +3,9 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IRedshiftDataAccessRole } from './redshift-data-access-role';
-import { libraryLiteral, Sql } from '../core/sql';
+import { Sql } from '../core/sql';
+import { libraryLiteral } from '../core/private/sql-text';
+import { validationError } from '../core/private/validation';
 
 /**
  * Most roles Amazon Redshift accepts in one `IAM_ROLE` chain.
@@ -653,11 +655,8 @@ function requireInteger(prop: string, value: number, min: number, max: number, f
 }
 
 /** An error that names the option, the value received and the fix (the library's validation style, without a construct scope). */
+/** `prop` is `<method>.<option>`: the method stands where a construct path would. */
 function optionError(prop: string, value: unknown, fix: string): Error {
-  const shown = typeof value === 'string'
-    ? (Token.isUnresolved(value) ? '(unresolved token)' : JSON.stringify(value))
-    : Array.isArray(value) ? (Token.isUnresolved(value) ? '(unresolved list token)' : JSON.stringify(value)) : String(value);
-  const error = new Error(`${prop}: ${shown} is not valid. ${fix}`);
-  error.name = 'ValidationError';
-  return error;
+  const dot = prop.indexOf('.');
+  return dot < 0 ? validationError(prop, 'value', value, fix) : validationError(prop.slice(0, dot), prop.slice(dot + 1), value, fix);
 }

@@ -1,4 +1,4 @@
-import { Annotations, Duration, PhysicalName, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, PhysicalName, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -119,7 +119,7 @@ export class RedshiftDataAccessRole extends iam.Role implements IRedshiftDataAcc
    */
   public static fromRoleChain(scope: Construct, id: string, roleChainArns: string[]): IRedshiftDataAccessRole {
     check(roleChainArns.length > 0, scope, 'roleChainArns', roleChainArns, 'Give at least the ARN of the role attached to the warehouse.');
-    const role = iam.Role.fromRoleArn(scope, id, roleChainArns[roleChainArns.length - 1], { mutable: false });
+    const role = iam.Role.fromRoleArn(scope, id, roleChainArns[roleChainArns.length - 1]);
     checkChainLength(role, roleChainArns);
     return Object.assign(role, { roleChainArns: [...roleChainArns] });
   }
@@ -153,13 +153,15 @@ export class RedshiftDataAccessRole extends iam.Role implements IRedshiftDataAcc
       this.target = (previous as Partial<RedshiftDataAccessRole>).target;
       this.roleChainArns = [...previous.roleChainArns, this.roleArn];
       checkChainLength(this, this.roleChainArns);
-      const added = previous.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['sts:AssumeRole'],
-        resources: [this.roleArn],
-      }));
-      if (!added.statementAdded) {
+      // An imported role of another account cannot be changed from this stack (CDK would
+      // silently drop the statement): say so instead of producing a chain that cannot work.
+      const importedElsewhere = !(previous instanceof iam.Role)
+        && Token.compareStrings(previous.env.account, Stack.of(this).account) === TokenComparison.DIFFERENT;
+      if (importedElsewhere) {
         Annotations.of(this).addWarningV2('cdk-analytics-access:chain-assume',
-          `The role before this one in the IAM_ROLE chain (${previous.roleArn}) is imported, so its policy cannot be changed here: allow it sts:AssumeRole on this role yourself, or COPY/UNLOAD fails with "not authorized to perform: sts:AssumeRole".`);
+          `The role before this one in the IAM_ROLE chain (${previous.roleArn}) is imported from another account, so its policy cannot be changed here: allow it sts:AssumeRole on this role yourself, or COPY/UNLOAD fails with "not authorized to perform: sts:AssumeRole".`);
+      } else {
+        previous.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [this.roleArn] }));
       }
     }
   }

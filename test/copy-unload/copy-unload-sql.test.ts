@@ -19,7 +19,7 @@ const SEED_ROLE = 'arn:aws:iam::123456789012:role/redshift-role';
 
 /** A stand-in for RedshiftDataAccessRole: an imported role that carries a chain of ARNs. */
 function dataAccessRole(scope: Construct, id: string, chain: string[]): IRedshiftDataAccessRole {
-  return Object.assign(iam.Role.fromRoleArn(scope, id, chain[0] ?? ROLE_A), { roleChainArns: chain });
+  return Object.assign(iam.Role.fromRoleArn(scope, id, ROLE_A), { roleChainArns: chain });
 }
 
 function importedBucket(stack: Stack, name: string): s3.IBucket {
@@ -190,7 +190,7 @@ describe('CopyUnloadSql.copyFromS3', () => {
 
     // WHEN / THEN
     expect(() => CopyUnloadSql.copyFromS3({ table: 't', bucket: importedBucket(stack, 'my-bucket'), role: dataAccessRole(stack, 'Role', chain) }))
-      .toThrow(/CopyFromS3Options\.role\.roleChainArns: "11 roles" is not valid\. Amazon Redshift chains at most 10 roles/);
+      .toThrow(/\[CopyFromS3Options\] role\.roleChainArns: "11 roles" is not valid\. Amazon Redshift chains at most 10 roles/);
   });
 
   test('fails when the role chain is empty', () => {
@@ -220,6 +220,25 @@ describe('CopyUnloadSql.copyFromS3', () => {
     })).toThrow(/without commas or spaces/);
   });
 
+  test('fails when the role chain itself is an unresolved list token', () => {
+    // GIVEN
+    const stack = new Stack();
+    const role = dataAccessRole(stack, 'Role', Lazy.list({ produce: () => [ROLE_A] }));
+
+    // WHEN / THEN
+    expect(() => CopyUnloadSql.copyFromS3({ table: 't', bucket: importedBucket(stack, 'my-bucket'), role }))
+      .toThrow(/roleChainArns: .* is not valid\. The role chain must be a list known at synth time/);
+  });
+
+  test('fails when dateFormat is empty', () => {
+    // GIVEN
+    const stack = new Stack();
+
+    // WHEN / THEN
+    expect(() => CopyUnloadSql.copyFromS3({ table: 't', bucket: importedBucket(stack, 'my-bucket'), dateFormat: '' }))
+      .toThrow(/\[CopyFromS3Options\] dateFormat: "" is not valid\. Pass a format string or 'auto'/);
+  });
+
   test('fails when a role chain element is not a role ARN', () => {
     // GIVEN
     const stack = new Stack();
@@ -244,7 +263,7 @@ describe('CopyUnloadSql.copyFromS3', () => {
 
     // WHEN / THEN
     expect(() => CopyUnloadSql.copyFromS3({ table: 't', bucket: importedBucket(stack, 'my-bucket'), format: CopyFormat.PARQUET, ...extra }))
-      .toThrow(new RegExp(`CopyFromS3Options\\.${prop}: .* is not valid\\. It can't be used with format PARQUET`));
+      .toThrow(new RegExp(`\\[CopyFromS3Options\\] ${prop}: .* is not valid\\. It can't be used with format PARQUET`));
   });
 
   test('fails when compression is combined with ORC', () => {
@@ -253,7 +272,7 @@ describe('CopyUnloadSql.copyFromS3', () => {
 
     // WHEN / THEN
     expect(() => CopyUnloadSql.copyFromS3({ table: 't', bucket: importedBucket(stack, 'my-bucket'), format: CopyFormat.ORC, compression: CopyCompression.ZSTD }))
-      .toThrow(/CopyFromS3Options\.compression: "ZSTD" is not valid\. It can't be used with format ORC/);
+      .toThrow(/\[CopyFromS3Options\] compression: "ZSTD" is not valid\. It can't be used with format ORC/);
   });
 
   test('fails when a delimiter is given for JSON data', () => {
@@ -271,7 +290,7 @@ describe('CopyUnloadSql.copyFromS3', () => {
 
     // WHEN / THEN
     expect(() => CopyUnloadSql.copyFromS3({ table: 't', bucket: importedBucket(stack, 'my-bucket'), delimiter: '' }))
-      .toThrow(/CopyFromS3Options\.delimiter: "" is not valid/);
+      .toThrow(/\[CopyFromS3Options\] delimiter: "" is not valid/);
   });
 
   test('fails when ignoreHeaderRows is negative or fractional', () => {
@@ -290,7 +309,7 @@ describe('CopyUnloadSql.copyFromS3', () => {
 
     // WHEN / THEN
     expect(() => CopyUnloadSql.copyFromS3({ table: 't', bucket: importedBucket(stack, 'my-bucket'), prefix: '/data/' }))
-      .toThrow(/CopyFromS3Options\.prefix: "\/data\/" is not valid\. An S3 key prefix has no leading '\/'; pass "data\/"/);
+      .toThrow(/\[CopyFromS3Options\] prefix: "\/data\/" is not valid\. An S3 key prefix has no leading '\/'; pass "data\/"/);
   });
 
   test('fails when the prefix contains a control character', () => {
@@ -300,6 +319,15 @@ describe('CopyUnloadSql.copyFromS3', () => {
     // WHEN / THEN
     expect(() => CopyUnloadSql.copyFromS3({ table: 't', bucket: importedBucket(stack, 'my-bucket'), prefix: 'data/\n' }))
       .toThrow(/Remove control characters/);
+  });
+
+  test('fails when the prefix is longer than an S3 key (1024 bytes)', () => {
+    // GIVEN
+    const stack = new Stack();
+
+    // WHEN / THEN
+    expect(() => CopyUnloadSql.copyFromS3({ table: 't', bucket: importedBucket(stack, 'my-bucket'), prefix: 'é'.repeat(513) }))
+      .toThrow(/An S3 key is at most 1024 bytes of UTF-8/);
   });
 
   test('fails when the prefix is an unresolved token', () => {
@@ -317,7 +345,7 @@ describe('CopyUnloadSql.copyFromS3', () => {
 
     // WHEN / THEN
     expect(() => CopyUnloadSql.copyFromS3({ table: 't', bucket: importedBucket(stack, 'my-bucket'), region: "us-east-1' --" }))
-      .toThrow(/CopyFromS3Options\.region: .* is not valid\. Pass an AWS Region name/);
+      .toThrow(/\[CopyFromS3Options\] region: .* is not valid\. Pass an AWS Region name/);
   });
 
   test('fails when the table name is a token', () => {
@@ -335,7 +363,7 @@ describe('CopyUnloadSql.copyFromS3', () => {
 
     // WHEN / THEN
     expect(() => CopyUnloadSql.copyFromS3({ table: 't', columns: ['a', ''], bucket: importedBucket(stack, 'my-bucket') }))
-      .toThrow(/Sql\.identifier: "" is not valid/);
+      .toThrow(/\[Sql\.identifier\] value: "" is not valid/);
   });
 });
 
@@ -408,7 +436,7 @@ describe('CopyUnloadSql.copyFromDynamoDb', () => {
       table: 't',
       dynamoDbTable: dynamodb.Table.fromTableName(stack, 'Source', 'src'),
       readRatio,
-    })).toThrow(/CopyFromDynamoDbOptions\.readRatio: .* is not valid\. READRATIO is required .* integer from 1 to 200/);
+    })).toThrow(/\[CopyFromDynamoDbOptions\] readRatio: .* is not valid\. READRATIO is required .* integer from 1 to 200/);
   });
 
   test('fails when the role chain has 11 roles', () => {
@@ -422,7 +450,7 @@ describe('CopyUnloadSql.copyFromDynamoDb', () => {
       dynamoDbTable: dynamodb.Table.fromTableName(stack, 'Source', 'src'),
       readRatio: 1,
       role: dataAccessRole(stack, 'Role', chain),
-    })).toThrow(/CopyFromDynamoDbOptions\.role\.roleChainArns: .* at most 10 roles/);
+    })).toThrow(/\[CopyFromDynamoDbOptions\] role\.roleChainArns: .* at most 10 roles/);
   });
 });
 
@@ -550,7 +578,7 @@ describe('CopyUnloadSql.unloadToS3', () => {
 
     // WHEN / THEN
     expect(() => CopyUnloadSql.unloadToS3({ query: 'select 1', bucket: importedBucket(stack, 'my-bucket'), format: UnloadFormat.PARQUET, header: true }))
-      .toThrow(/UnloadToS3Options\.header: true is not valid\. UNLOAD can't use HEADER with PARQUET; remove header, or unload as CSV or TEXT/);
+      .toThrow(/\[UnloadToS3Options\] header: true is not valid\. UNLOAD can't use HEADER with PARQUET; remove header, or unload as CSV or TEXT/);
   });
 
   test('fails when HEADER is combined with JSON', () => {
@@ -568,7 +596,7 @@ describe('CopyUnloadSql.unloadToS3', () => {
 
     // WHEN / THEN
     expect(() => CopyUnloadSql.unloadToS3({ query: 'select 1', bucket: importedBucket(stack, 'my-bucket'), format: UnloadFormat.PARQUET, compression: UnloadCompression.GZIP }))
-      .toThrow(/UnloadToS3Options\.compression: "GZIP" is not valid\. UNLOAD can't compress PARQUET files/);
+      .toThrow(/\[UnloadToS3Options\] compression: "GZIP" is not valid\. UNLOAD can't compress PARQUET files/);
   });
 
   test('fails when CLEANPATH is combined with ALLOWOVERWRITE', () => {
@@ -595,7 +623,7 @@ describe('CopyUnloadSql.unloadToS3', () => {
 
     // WHEN / THEN
     expect(() => CopyUnloadSql.unloadToS3({ query: 'select 1', bucket: importedBucket(stack, 'my-bucket'), partitionBy: [] }))
-      .toThrow(/Sql\.identifierList: \[\] is not valid/);
+      .toThrow(/\[Sql\.identifierList\] value: \[\] is not valid/);
   });
 
   test.each([Size.mebibytes(4), Size.gibibytes(7)])('fails when maxFileSize is out of range (%s)', (maxFileSize) => {
@@ -604,7 +632,7 @@ describe('CopyUnloadSql.unloadToS3', () => {
 
     // WHEN / THEN
     expect(() => CopyUnloadSql.unloadToS3({ query: 'select 1', bucket: importedBucket(stack, 'my-bucket'), maxFileSize }))
-      .toThrow(/UnloadToS3Options\.maxFileSize: .* MB" is not valid\. MAXFILESIZE must be from 5 MB to 6\.2 GB/);
+      .toThrow(/\[UnloadToS3Options\] maxFileSize: .* MB" is not valid\. MAXFILESIZE must be from 5 MB to 6\.2 GB/);
   });
 
   test('fails when the query is empty', () => {
@@ -613,7 +641,7 @@ describe('CopyUnloadSql.unloadToS3', () => {
 
     // WHEN / THEN
     expect(() => CopyUnloadSql.unloadToS3({ query: '  ', bucket: importedBucket(stack, 'my-bucket') }))
-      .toThrow(/UnloadToS3Options\.query: "  " is not valid\. Pass the SELECT statement to unload/);
+      .toThrow(/\[UnloadToS3Options\] query: "  " is not valid\. Pass the SELECT statement to unload/);
   });
 
   test('fails when the query contains NUL', () => {
@@ -641,6 +669,6 @@ describe('CopyUnloadSql.unloadToS3', () => {
 
     // WHEN / THEN
     expect(() => CopyUnloadSql.unloadToS3({ query: 'select 1', bucket: importedBucket(stack, 'my-bucket'), role: dataAccessRole(stack, 'Role', chain) }))
-      .toThrow(/UnloadToS3Options\.role\.roleChainArns: .* at most 10 roles/);
+      .toThrow(/\[UnloadToS3Options\] role\.roleChainArns: .* at most 10 roles/);
   });
 });

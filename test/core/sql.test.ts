@@ -1,6 +1,7 @@
 import { Aws, Lazy, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { libraryLiteral, Sql } from '../../src/core/sql';
+import { libraryLiteral } from '../../src/core/private/sql-text';
+import { Sql } from '../../src/core/sql';
 
 /** One delimited identifier and nothing else: every `"` inside is doubled. */
 const ONE_IDENTIFIER = /^"(?:[^"]|"")*"$/s;
@@ -68,7 +69,7 @@ describe('Sql.identifier', () => {
   });
 
   test('fails when the name is empty', () => {
-    expect(() => Sql.identifier('')).toThrow(/Sql\.identifier: "" is not valid\. .*1 to 127 bytes/);
+    expect(() => Sql.identifier('')).toThrow(/\[Sql\.identifier\] value: "" is not valid\. .*1 to 127 bytes/);
   });
 
   test('fails when the name is longer than 127 bytes', () => {
@@ -114,7 +115,7 @@ describe('Sql.qualifiedName / tableName / identifierList', () => {
   });
 
   test('fails when no part is given', () => {
-    expect(() => Sql.qualifiedName()).toThrow(/Sql\.qualifiedName: \[\] is not valid\. Pass at least one name part/);
+    expect(() => Sql.qualifiedName()).toThrow(/\[Sql\.qualifiedName\] value: \[\] is not valid\. Pass at least one name part/);
   });
 
   test('tableName quotes a table with and without a schema', () => {
@@ -124,7 +125,7 @@ describe('Sql.qualifiedName / tableName / identifierList', () => {
   });
 
   test('fails when the schema passed to tableName is not a valid identifier', () => {
-    expect(() => Sql.tableName('t', '')).toThrow(/Sql\.identifier: "" is not valid/);
+    expect(() => Sql.tableName('t', '')).toThrow(/\[Sql\.identifier\] value: "" is not valid/);
   });
 
   test('identifierList quotes and comma-separates names', () => {
@@ -136,7 +137,7 @@ describe('Sql.qualifiedName / tableName / identifierList', () => {
   });
 
   test('fails when the identifier list is empty', () => {
-    expect(() => Sql.identifierList([])).toThrow(/Sql\.identifierList: \[\] is not valid\. Pass at least one name/);
+    expect(() => Sql.identifierList([])).toThrow(/\[Sql\.identifierList\] value: \[\] is not valid\. Pass at least one name/);
   });
 });
 
@@ -205,7 +206,7 @@ describe('Sql.literal', () => {
     ['DEL', 'a\u007fb'],
     ['C1 control', 'a\u009bb'],
   ])('fails when the text contains a control character (%s)', (_label, value) => {
-    expect(() => Sql.literal(value)).toThrow(/Sql\.literal: .* is not valid\. String literals may not contain NUL or other control characters/);
+    expect(() => Sql.literal(value)).toThrow(/\[Sql\.literal\] value: .* is not valid\. String literals may not contain NUL or other control characters/);
   });
 
   test('fails when the text is not well-formed Unicode', () => {
