@@ -38,7 +38,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   lambdaOptions: {
-    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
     // The AWS SDK v3 comes with the Lambda runtime; bundle only our code.
     bundlingOptions: { externals: ['@aws-sdk/*'], sourcemap: false },
   },

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { RedshiftRoleAssociation } from '../core/redshift-role-association';
 import { RedshiftTarget, RedshiftTargetKind } from '../core/redshift-target';
 import { ServiceTrust } from '../core/service-trust';
+import { escapeRegExp, suppressNag } from '../core/private/nag';
 import { check, validationError } from '../core/private/validation';
 
 /**
@@ -181,15 +182,17 @@ export class RedshiftDataAccessRole extends iam.Role implements IRedshiftDataAcc
 
   /**
    * Allow `UNLOAD ... TO 's3://<bucket>/<prefix>'`: `s3:PutObject` on objects under the prefix
-   * and `s3:ListBucket` for it (UNLOAD checks for existing files), and `kms:Encrypt` /
-   * `kms:GenerateDataKey*` when the bucket has a key.
+   * and `s3:ListBucket` for it (UNLOAD checks for existing files), and `kms:GenerateDataKey` /
+   * `kms:Decrypt` when the bucket has a key (SSE-KMS multipart uploads need both).
    *
    * @param prefix key prefix, e.g. `exports/`
    * @default prefix - the whole bucket
    */
   public grantUnloadTo(bucket: s3.IBucket, prefix?: string): iam.Grant {
     const keyPattern = this.keyPattern('grantUnloadTo', prefix);
-    bucket.encryptionKey?.grantEncrypt(this);
+    // SSE-KMS writes need a data key, and multipart uploads (large UNLOAD files) decrypt it
+    // again; grantEncrypt would add kms:ReEncrypt* and kms:GenerateDataKey* wildcards.
+    bucket.encryptionKey?.grant(this, 'kms:GenerateDataKey', 'kms:Decrypt');
     return this.grantS3(bucket, keyPattern, ['s3:PutObject'], prefix);
   }
 
@@ -213,11 +216,17 @@ export class RedshiftDataAccessRole extends iam.Role implements IRedshiftDataAcc
       resourceArns: [bucket.bucketArn],
       conditions: prefix ? { StringLike: { 's3:prefix': [`${prefix}*`] } } : undefined,
     });
-    return list.combine(iam.Grant.addToPrincipal({
+    const objects = iam.Grant.addToPrincipal({
       grantee: this,
       actions: objectActions,
       resourceArns: [bucket.arnForObjects(keyPattern)],
-    }));
+    });
+    // The object ARN ends in "*" because a grant covers every key under the prefix; the
+    // acknowledgement names exactly that prefix, so any other wildcard still surfaces.
+    suppressNag(this, 'AwsSolutions-IAM5',
+      `COPY/UNLOAD reads or writes every object under the granted prefix "${keyPattern}" and nothing outside it.`,
+      [new RegExp(`^Resource::.*/${escapeRegExp(keyPattern)}$`)]);
+    return list.combine(objects);
   }
 
   private keyPattern(method: string, prefix?: string): string {

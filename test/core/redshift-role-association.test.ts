@@ -1,4 +1,5 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as redshift from 'aws-cdk-lib/aws-redshift';
@@ -165,5 +166,26 @@ describe('RedshiftRoleAssociation for an imported warehouse', () => {
     const cluster = RedshiftTarget.fromClusterAttributes({ clusterIdentifier: 'analytics' });
     expect(() => RedshiftRoleAssociation.associate(stack, cluster, role(stack, 'A'), { waitTimeout: Duration.minutes(20) }))
       .toThrow(/waitTimeout: "1200 seconds" is not valid\. Use between 1 and 14 minutes/);
+  });
+});
+
+describe('RedshiftRoleAssociation and cdk-nag', () => {
+  test('the handler stack has no unsuppressed AwsSolutions finding', () => {
+    // GIVEN an imported cluster and namespace with roles associated
+    const app = new App();
+    const stack = new Stack(app, 'S', { env });
+    RedshiftRoleAssociation.associate(stack, RedshiftTarget.fromClusterAttributes({ clusterIdentifier: 'analytics' }), role(stack, 'A'));
+    RedshiftRoleAssociation.associate(stack, RedshiftTarget.fromServerlessAttributes({
+      namespaceName: 'sales', namespaceId: NS_ID, workgroupName: 'sales-wg', workgroupId: WG_ID,
+    }), role(stack, 'B'));
+    // WHEN
+    Aspects.of(app).add(new AwsSolutionsChecks());
+    app.synth();
+    // THEN
+    const findings = [
+      ...Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+      ...Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+    ].map(f => `${f.id}: ${String(f.entry.data).slice(0, 120)}`);
+    expect(findings).toEqual([]);
   });
 });
