@@ -31,8 +31,11 @@ export class WarehouseStack extends Stack {
     });
     const key = new kms.Key(this, 'DataKey', { enableKeyRotation: true });
     const data = new s3.Bucket(this, 'Data', {
-      encryptionKey: key, enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      serverAccessLogsBucket: logs, serverAccessLogsPrefix: 'data/',
+      encryptionKey: key,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: 'data/',
     });
     const orders = new dynamodb.Table(this, 'Orders', {
       partitionKey: { name: 'orderId', type: dynamodb.AttributeType.STRING },
@@ -49,8 +52,12 @@ export class WarehouseStack extends Stack {
     // The statements to run, quoted correctly (no hand-written CREDENTIALS 'aws_iam_role=...').
     new CfnOutput(this, 'CopyFromS3', {
       value: CopyUnloadSql.copyFromS3({
-        table: 'temp_test', bucket: data, prefix: 'incoming/', role: this.copyRole,
-        format: CopyFormat.CSV, compression: CopyCompression.GZIP,
+        table: 'temp_test',
+        bucket: data,
+        prefix: 'incoming/',
+        role: this.copyRole,
+        format: CopyFormat.CSV,
+        compression: CopyCompression.GZIP,
       }),
     });
     new CfnOutput(this, 'CopyFromDynamoDb', {
@@ -58,8 +65,12 @@ export class WarehouseStack extends Stack {
     });
     new CfnOutput(this, 'UnloadToS3', {
       value: CopyUnloadSql.unloadToS3({
-        query: "select * from sales where region = 'APAC'", bucket: data, prefix: 'exports/sales_',
-        role: this.copyRole, format: UnloadFormat.PARQUET, encryptionKey: key,
+        query: "select * from sales where region = 'APAC'",
+        bucket: data,
+        prefix: 'exports/sales_',
+        role: this.copyRole,
+        format: UnloadFormat.PARQUET,
+        encryptionKey: key,
       }),
     });
   }
@@ -70,7 +81,8 @@ export class PartnerStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps & { readonly chainedFrom: RedshiftDataAccessRole }) {
     super(scope, id, props);
     const shared = new s3.Bucket(this, 'Shared', {
-      enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       serverAccessLogsPrefix: 'access-logs/',
     });
     // Trusts exactly the warehouse's COPY role; that role may assume it.

@@ -3,9 +3,9 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IRedshiftDataAccessRole } from './redshift-data-access-role';
-import { Sql } from '../core/sql';
 import { libraryLiteral } from '../core/private/sql-text';
 import { validationError } from '../core/private/validation';
+import { Sql } from '../core/sql';
 
 /**
  * Most roles Amazon Redshift accepts in one `IAM_ROLE` chain.

@@ -3,11 +3,11 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { escapeRegExp, suppressNag } from '../core/private/nag';
+import { check, validationError } from '../core/private/validation';
 import { RedshiftRoleAssociation } from '../core/redshift-role-association';
 import { RedshiftTarget, RedshiftTargetKind } from '../core/redshift-target';
 import { ServiceTrust } from '../core/service-trust';
-import { escapeRegExp, suppressNag } from '../core/private/nag';
-import { check, validationError } from '../core/private/validation';
 
 /**
  * A role that Redshift can use in `COPY` / `UNLOAD` through `IAM_ROLE`.

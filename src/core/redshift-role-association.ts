@@ -3,10 +3,10 @@ import { Annotations, CustomResource, Duration, Lazy, Stack, Token } from 'aws-c
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
-import { RedshiftTarget, RedshiftTargetKind } from './redshift-target';
 import { suppressNag } from './private/nag';
 import { RoleAssociationFunction } from './private/role-association-function';
 import { check, validationError } from './private/validation';
+import { RedshiftTarget, RedshiftTargetKind } from './redshift-target';
 
 /**
  * AWS quota: IAM roles associated with one cluster or namespace (gotcha G9).
@@ -62,7 +62,12 @@ export class RedshiftRoleAssociation extends Construct {
    * association for an imported warehouse (depend on it before using the role), or `undefined`
    * when the warehouse is defined in this app (its resource itself carries the role).
    */
-  public static associate(scope: IConstruct, target: RedshiftTarget, role: iam.IRole, options: AssociateRoleOptions = {}): RedshiftRoleAssociation | undefined {
+  public static associate(
+    scope: IConstruct,
+    target: RedshiftTarget,
+    role: iam.IRole,
+    options: AssociateRoleOptions = {},
+  ): RedshiftRoleAssociation | undefined {
     const cfn = target.cfnCluster ?? target.cfnNamespace;
     if (cfn) {
       InAppRoleList.of(cfn, target).add(scope, role.roleArn, options.isDefault ?? false);

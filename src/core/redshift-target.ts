@@ -130,7 +130,12 @@ export class RedshiftTarget {
     const account = attrs.account ?? Aws.ACCOUNT_ID;
     const region = attrs.region ?? Aws.REGION;
     const arn = (resource: string, resourceName: string) => Arn.format({
-      partition: Aws.PARTITION, service: 'redshift-serverless', region, account, resource, resourceName,
+      partition: Aws.PARTITION,
+      service: 'redshift-serverless',
+      region,
+      account,
+      resource,
+      resourceName,
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
     return new RedshiftTarget({
@@ -172,8 +177,13 @@ export class RedshiftTarget {
       account,
       region,
       dataApiArn: Arn.format({
-        partition: Aws.PARTITION, service: 'redshift', region, account,
-        resource: 'cluster', resourceName: clusterIdentifier, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        partition: Aws.PARTITION,
+        service: 'redshift',
+        region,
+        account,
+        resource: 'cluster',
+        resourceName: clusterIdentifier,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       }),
     });
   }
@@ -260,8 +270,13 @@ export class RedshiftTarget {
       'Database user, name and group ARNs exist for provisioned clusters only. On Redshift Serverless, authorize `redshift-serverless:GetCredentials` on the workgroup ARN instead (gotcha G13).');
     checkDbName(where, prop, name);
     return Arn.format({
-      partition: Aws.PARTITION, service: 'redshift', region: this.region, account: this.account,
-      resource, resourceName: `${this.clusterIdentifier}/${name}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      partition: Aws.PARTITION,
+      service: 'redshift',
+      region: this.region,
+      account: this.account,
+      resource,
+      resourceName: `${this.clusterIdentifier}/${name}`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
   }
 }

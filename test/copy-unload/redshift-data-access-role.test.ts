@@ -58,12 +58,14 @@ describe('RedshiftDataAccessRole', () => {
     const bucketId = logicalId(stack, bucket);
     expect(statementsOf(stack)).toEqual([
       {
-        Effect: 'Allow', Action: 's3:ListBucket',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
         Resource: { 'Fn::GetAtt': [bucketId, 'Arn'] },
         Condition: { StringLike: { 's3:prefix': ['incoming/*'] } },
       },
       {
-        Effect: 'Allow', Action: 's3:GetObject',
+        Effect: 'Allow',
+        Action: 's3:GetObject',
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/incoming/*']] },
       },
     ]);
@@ -78,11 +80,13 @@ describe('RedshiftDataAccessRole', () => {
 
     const statements = statementsOf(stack);
     expect(statements).toContainEqual({
-      Effect: 'Allow', Action: 's3:PutObject',
+      Effect: 'Allow',
+      Action: 's3:PutObject',
       Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack, bucket), 'Arn'] }, '/exports/*']] },
     });
     expect(statements).toContainEqual({
-      Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Effect: 'Allow',
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
       Resource: { 'Fn::GetAtt': [logicalId(stack, key), 'Arn'] },
     });
     expect(statements.flatMap(s => [s.Action].flat())).not.toContain('s3:GetObject');

@@ -1,9 +1,9 @@
 import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as redshift from 'aws-cdk-lib/aws-redshift';
 import * as rs from 'aws-cdk-lib/aws-redshiftserverless';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { RedshiftRoleAssociation, RedshiftTarget } from '../../src';
 
 const env = { account: '111111111111', region: 'us-east-1' };
@@ -54,7 +54,11 @@ describe('RedshiftRoleAssociation in the app', () => {
   test('merges roles into a CfnCluster role list', () => {
     const stack = newStack();
     const cluster = new redshift.CfnCluster(stack, 'C', {
-      clusterType: 'single-node', dbName: 'dev', masterUsername: 'admin', nodeType: 'ra3.large', manageMasterPassword: true,
+      clusterType: 'single-node',
+      dbName: 'dev',
+      masterUsername: 'admin',
+      nodeType: 'ra3.large',
+      manageMasterPassword: true,
       iamRoles: ['arn:aws:iam::111111111111:role/user-role'],
     });
     RedshiftRoleAssociation.associate(stack, RedshiftTarget.provisioned({ cluster }), role(stack, 'A'));
