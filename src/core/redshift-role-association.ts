@@ -84,30 +84,29 @@ export class RedshiftRoleAssociation extends Construct {
   private readonly roleArns: string[] = [];
   private defaultRoleArn?: string;
   private waitTimeout = Duration.minutes(10);
-  private readonly handler: iam.IGrantable;
 
   private constructor(scope: Construct, id: string, private readonly target: RedshiftTarget) {
     super(scope, id);
-    this.handler = RoleAssociationProvider.of(this).fn;
+    const handler = RoleAssociationProvider.of(this).fn;
     const isCluster = target.kind === RedshiftTargetKind.PROVISIONED;
     const resourceArn = isCluster ? target.dataApiArn : target.namespaceArn;
     if (!resourceArn) {
       throw validationError(scope, 'target', target.toString(),
         'Associating roles with an imported Serverless namespace needs its namespace id: pass `namespaceId` to RedshiftTarget.fromServerlessAttributes.');
     }
-    this.handler.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+    handler.addToRolePolicy(new iam.PolicyStatement({
       actions: isCluster
         ? ['redshift:DescribeClusters', 'redshift:ModifyClusterIamRoles']
         : ['redshift-serverless:GetNamespace', 'redshift-serverless:UpdateNamespace'],
       resources: [resourceArn],
     }));
-    this.handler.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+    handler.addToRolePolicy(new iam.PolicyStatement({
       actions: ['iam:PassRole'],
       resources: Lazy.list({ produce: () => this.roleArns }),
     }));
 
     new CustomResource(this, 'Resource', {
-      serviceToken: RoleAssociationProvider.of(this).fn.functionArn,
+      serviceToken: handler.functionArn,
       resourceType: 'Custom::RedshiftRoleAssociation',
       properties: {
         TargetType: isCluster ? 'cluster' : 'namespace',

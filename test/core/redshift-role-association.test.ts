@@ -5,6 +5,7 @@ import * as redshift from 'aws-cdk-lib/aws-redshift';
 import * as rs from 'aws-cdk-lib/aws-redshiftserverless';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { RedshiftRoleAssociation, RedshiftTarget } from '../../src';
+import { AccessMatrix } from '../access-matrix';
 
 const env = { account: '111111111111', region: 'us-east-1' };
 const NS_ID = '11111111-2222-3333-4444-555555555555';
@@ -191,5 +192,35 @@ describe('RedshiftRoleAssociation and cdk-nag', () => {
       ...Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
     ].map(f => `${f.id}: ${String(f.entry.data).slice(0, 120)}`);
     expect(findings).toEqual([]);
+  });
+});
+
+describe('RedshiftRoleAssociation handler access matrix', () => {
+  test('the handler changes only the associated warehouses and passes only the owned roles', async () => {
+    // GIVEN
+    const stack = newStack();
+    const ns = RedshiftTarget.fromServerlessAttributes({
+      namespaceName: 'sales', namespaceId: NS_ID, workgroupName: 'sales-wg', workgroupId: WG_ID, account: '111111111111', region: 'us-east-1',
+    });
+    const cluster = RedshiftTarget.fromClusterAttributes({ clusterIdentifier: 'analytics', account: '111111111111', region: 'us-east-1' });
+    const a = role(stack, 'A');
+    RedshiftRoleAssociation.associate(stack, ns, a);
+    RedshiftRoleAssociation.associate(stack, cluster, role(stack, 'B'));
+    const m = AccessMatrix.fromStack(stack);
+    const handlerRole = stack.node.findChild('CdkAnalyticsAccessRoleAssociationProvider').node.findChild('Role');
+    const namespaceArn = (id: string) => `arn:aws:redshift-serverless:us-east-1:111111111111:namespace/${id}`;
+
+    // THEN
+    await m.expectMatrix([
+      { description: 'update the namespace', kind: 'identity', principal: handlerRole, action: 'redshift-serverless:UpdateNamespace', resource: namespaceArn(NS_ID), expect: 'Allowed' },
+      { description: 'not another namespace', kind: 'identity', principal: handlerRole, action: 'redshift-serverless:UpdateNamespace', resource: namespaceArn('99999999-2222-3333-4444-555555555555'), expect: 'Denied' },
+      { description: 'no namespace deletion', kind: 'identity', principal: handlerRole, action: 'redshift-serverless:DeleteNamespace', resource: namespaceArn(NS_ID), expect: 'Denied' },
+      { description: 'modify the cluster roles', kind: 'identity', principal: handlerRole, action: 'redshift:ModifyClusterIamRoles', resource: 'arn:aws:redshift:us-east-1:111111111111:cluster:analytics', expect: 'Allowed' },
+      { description: 'not another cluster', kind: 'identity', principal: handlerRole, action: 'redshift:ModifyClusterIamRoles', resource: 'arn:aws:redshift:us-east-1:111111111111:cluster:other', expect: 'Denied' },
+      { description: 'pass an owned role', kind: 'identity', principal: handlerRole, action: 'iam:PassRole', resource: m.roleArn(a), expect: 'Allowed' },
+      { description: 'not an arbitrary role', kind: 'identity', principal: handlerRole, action: 'iam:PassRole', resource: 'arn:aws:iam::111111111111:role/admin', expect: 'Denied' },
+      { description: 'only Lambda runs as the handler', kind: 'assume', principal: 'lambda.amazonaws.com', action: 'sts:AssumeRole', resource: handlerRole, expect: 'Allowed' },
+      { description: 'not Redshift', kind: 'assume', principal: 'redshift.amazonaws.com', action: 'sts:AssumeRole', resource: handlerRole, expect: 'Denied' },
+    ]);
   });
 });
