@@ -3,16 +3,11 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IRedshiftDataAccessRole } from './redshift-data-access-role';
+import { MAX_ROLE_CHAIN_LENGTH } from '../core/private/limits';
+import { checkS3KeyPrefix } from '../core/private/s3-prefix';
 import { libraryLiteral } from '../core/private/sql-text';
 import { validationError } from '../core/private/validation';
 import { Sql } from '../core/sql';
-
-/**
- * Most roles Amazon Redshift accepts in one `IAM_ROLE` chain.
- *
- * @see https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_EXTERNAL_SCHEMA.html
- */
-const MAX_ROLE_CHAIN_LENGTH = 10;
 
 /** Bounds of UNLOAD's MAXFILESIZE: 5 MB to 6.2 GB (taken as 6200 MB, the lower reading of "GB"). */
 const MIN_MAX_FILE_SIZE_MB = 5;
@@ -24,11 +19,6 @@ const ROLE_ARN = /^arn:[a-z][a-z0-9-]*:iam::\d{12}:role\/[^,\s]+$/;
 /** An AWS Region name such as `us-east-1` or `us-gov-west-1`. */
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
-/** Any Unicode control character. */
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/u;
-
-/** Longest S3 object key, in bytes of UTF-8. */
-const MAX_S3_KEY_BYTES = 1024;
 
 /**
  * The format of the files COPY reads.
@@ -549,21 +539,10 @@ function target(options: CopyIntoTableOptions): string {
 
 /** `'s3://<bucket>/<prefix>'`; the bucket name may be a token, the prefix is checked and escaped. */
 function s3Url(where: string, bucket: s3.IBucket, prefix: string | undefined): string {
-  const keyPrefix = prefix ?? '';
-  const prop = `${where}.prefix`;
-  if (Token.isUnresolved(keyPrefix)) {
-    throw optionError(prop, keyPrefix, 'The prefix must be known at synth time; pass a literal string, not a CDK token.');
+  if (prefix !== undefined) {
+    checkS3KeyPrefix(where, 'prefix', prefix, false);
   }
-  if (keyPrefix.startsWith('/')) {
-    throw optionError(prop, keyPrefix, `An S3 key prefix has no leading '/'; pass ${JSON.stringify(keyPrefix.replace(/^\/+/, ''))}.`);
-  }
-  if (CONTROL_CHARACTERS.test(keyPrefix)) {
-    throw optionError(prop, keyPrefix, 'Remove control characters (such as newline or NUL) from the S3 key prefix.');
-  }
-  if (Buffer.byteLength(keyPrefix, 'utf8') > MAX_S3_KEY_BYTES) {
-    throw optionError(prop, keyPrefix, `An S3 key is at most ${MAX_S3_KEY_BYTES} bytes of UTF-8; use a shorter prefix.`);
-  }
-  return libraryLiteral({ text: 's3://' }, { libraryValue: bucket.bucketName }, { text: `/${keyPrefix}` });
+  return libraryLiteral({ text: 's3://' }, { libraryValue: bucket.bucketName }, { text: `/${prefix ?? ''}` });
 }
 
 /** `IAM_ROLE default` or `IAM_ROLE 'arn1,arn2'` (gotcha G9: at most 10 roles, comma-separated, no spaces). */

@@ -3,7 +3,9 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { MAX_ROLE_CHAIN_LENGTH } from '../core/private/limits';
 import { escapeRegExp, suppressNag } from '../core/private/nag';
+import { checkS3KeyPrefix } from '../core/private/s3-prefix';
 import { check, validationError } from '../core/private/validation';
 import { RedshiftRoleAssociation } from '../core/redshift-role-association';
 import { RedshiftTarget, RedshiftTargetKind } from '../core/redshift-target';
@@ -21,13 +23,6 @@ export interface IRedshiftDataAccessRole extends iam.IRole {
    */
   readonly roleChainArns: string[];
 }
-
-/**
- * Redshift accepts at most 10 roles in one `IAM_ROLE` chain (gotcha G9).
- *
- * @see https://docs.aws.amazon.com/redshift/latest/mgmt/authorizing-redshift-service.html#authorizing-redshift-service-chaining-roles
- */
-const MAX_CHAIN_LENGTH = 10;
 
 /**
  * Properties of a `RedshiftDataAccessRole`.
@@ -233,10 +228,7 @@ export class RedshiftDataAccessRole extends iam.Role implements IRedshiftDataAcc
     if (prefix === undefined) {
       return '*';
     }
-    if (!Token.isUnresolved(prefix)) {
-      check(prefix.length > 0 && !prefix.startsWith('/') && !/[*?\u0000-\u001f]/.test(prefix), this, `${method}(prefix)`, prefix,
-        'Give a key prefix such as "incoming/" (no leading "/", no wildcards: the grant covers every key under the prefix), or omit it for the whole bucket.');
-    }
+    checkS3KeyPrefix(this, `${method}(prefix)`, prefix, true);
     return `${prefix}*`;
   }
 }
@@ -261,6 +253,6 @@ function checkProps(scope: Construct, id: string, props: RedshiftDataAccessRoleP
 }
 
 function checkChainLength(scope: Construct, chain: string[]): void {
-  check(chain.length <= MAX_CHAIN_LENGTH, scope, 'chainedFrom', `a chain of ${chain.length} roles`,
-    `Redshift accepts at most ${MAX_CHAIN_LENGTH} roles in one IAM_ROLE chain (gotcha G9). Shorten the chain.`);
+  check(chain.length <= MAX_ROLE_CHAIN_LENGTH, scope, 'chainedFrom', `a chain of ${chain.length} roles`,
+    `Redshift accepts at most ${MAX_ROLE_CHAIN_LENGTH} roles in one IAM_ROLE chain (gotcha G9). Shorten the chain.`);
 }

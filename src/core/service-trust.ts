@@ -168,13 +168,6 @@ export class ServiceTrust extends iam.PrincipalBase implements iam.IAssumeRolePr
     );
   }
 
-  /**
-   * The service principal names this trust covers.
-   */
-  public get servicePrincipals(): string[] {
-    return [...this.services];
-  }
-
   public addToAssumeRolePolicy(document: iam.PolicyDocument): void {
     for (const statement of this.statements) {
       document.addStatements(new iam.PolicyStatement({

@@ -303,6 +303,15 @@ describe('CopyUnloadSql.copyFromS3', () => {
     expect(() => CopyUnloadSql.copyFromS3({ table: 't', bucket, ignoreHeaderRows: 1.5 })).toThrow(/ignoreHeaderRows: 1.5 is not valid/);
   });
 
+  test('fails when the prefix is empty or holds a wildcard (the same rule as the grants)', () => {
+    const stack = new Stack();
+    const bucket = importedBucket(stack, 'my-bucket');
+    expect(() => CopyUnloadSql.unloadToS3({ query: 'select 1', bucket, prefix: '' }))
+      .toThrow(/\[UnloadToS3Options\] prefix: "" is not valid\. Omit the prefix for the whole bucket/);
+    expect(() => CopyUnloadSql.copyFromS3({ table: 't', bucket, prefix: 'in/*' }))
+      .toThrow(/\[CopyFromS3Options\] prefix: "in\/\*" is not valid\. Give the prefix without wildcards/);
+  });
+
   test('fails when the prefix starts with a slash', () => {
     // GIVEN
     const stack = new Stack();

@@ -22,11 +22,6 @@ export function check(ok: boolean, scope: IConstruct | string, prop: string, val
   }
 }
 
-/** True when the value is known at synth time (not a CloudFormation token). */
-export function isResolved(value: unknown): boolean {
-  return !Token.isUnresolved(value);
-}
-
 function describe(value: unknown): string {
   if (value === undefined) {
     return 'undefined';
