@@ -51,6 +51,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock',
     '@aws-sdk/client-redshift',
     '@aws-sdk/client-redshift-serverless',
+    '@aws-sdk/client-redshift-data',
+    // The PostgreSQL scanner (WebAssembly, no native build): tests prove that quoted names and
+    // literals stay one token whatever their text (gotcha G6).
+    'libpg-query',
     // cdk-nag 3 needs aws-cdk-lib's Validations API (newer than 2.273); 2.x is the Aspect that works here.
     'cdk-nag@^2.38.2',
     '@types/aws-lambda',

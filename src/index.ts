@@ -4,3 +4,8 @@ export * from './core/redshift-role-association';
 export * from './core/sql';
 export * from './copy-unload/redshift-data-access-role';
 export * from './copy-unload/copy-unload-sql';
+export * from './core/data-api-auth';
+export * from './core/redshift-sql';
+export * from './core/database-grant';
+export * from './idc/redshift-idc-application';
+export * from './idc/query-editor-v2-permission-set';

@@ -1,10 +1,10 @@
-import { createHash } from 'crypto';
 import { Annotations, CustomResource, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
-import { suppressNag } from './private/nag';
+import { stableIdPart } from './private/ids';
 import { RoleAssociationFunction } from './private/role-association-function';
+import { warnIfDedicated } from './private/role-purpose';
+import { StackProvider } from './private/stack-provider';
 import { check, validationError } from './private/validation';
 import { RedshiftTarget, RedshiftTargetKind } from './redshift-target';
 
@@ -68,6 +68,9 @@ export class RedshiftRoleAssociation extends Construct {
     role: iam.IRole,
     options: AssociateRoleOptions = {},
   ): RedshiftRoleAssociation | undefined {
+    if (options.isDefault) {
+      warnIfDedicated(scope, role, `the default IAM role of ${target.toString()}`);
+    }
     const cfn = target.cfnCluster ?? target.cfnNamespace;
     if (cfn) {
       InAppRoleList.of(cfn, target).add(scope, role.roleArn, options.isDefault ?? false);
@@ -87,7 +90,12 @@ export class RedshiftRoleAssociation extends Construct {
 
   private constructor(scope: Construct, id: string, private readonly target: RedshiftTarget) {
     super(scope, id);
-    const handler = RoleAssociationProvider.of(this).fn;
+    const handler = StackProvider.of(this, {
+      id: 'CdkAnalyticsAccessRoleAssociationProvider',
+      functionClass: RoleAssociationFunction,
+      purpose: 'associate IAM roles with Redshift clusters and Serverless namespaces',
+      wildcardReason: 'iam:PassRole only on the roles being associated.',
+    }).fn;
     const isCluster = target.kind === RedshiftTargetKind.PROVISIONED;
     const resourceArn = isCluster ? target.dataApiArn : target.namespaceArn;
     if (!resourceArn) {
@@ -233,43 +241,5 @@ function associationKey(scope: IConstruct, target: RedshiftTarget): string {
   // old resource's delete would remove the roles the new one just added. Literal names keep it stable.
   check(!Token.isUnresolved(name), scope, 'target', target.toString(),
     'To associate roles with an imported warehouse, give its cluster identifier or namespace name as a literal string.');
-  const digest = createHash('sha256').update(`${target.kind}:${name}`).digest('hex').slice(0, 8);
-  return `${name.replace(/[^A-Za-z0-9]/g, '')}${digest}`;
-}
-
-/**
- * One handler per stack, however many warehouses and roles it associates.
- */
-class RoleAssociationProvider extends Construct {
-  public static of(scope: IConstruct): RoleAssociationProvider {
-    const stack = Stack.of(scope);
-    const id = 'CdkAnalyticsAccessRoleAssociationProvider';
-    return (stack.node.tryFindChild(id) as RoleAssociationProvider | undefined) ?? new RoleAssociationProvider(stack, id);
-  }
-
-  public readonly fn: RoleAssociationFunction;
-
-  private constructor(scope: Construct, id: string) {
-    super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR });
-    // An explicit role instead of the AWS-managed AWSLambdaBasicExecutionRole: logs to this
-    // function's own log group only (G21).
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Associates IAM roles with Redshift clusters and Serverless namespaces (cdk-analytics-access)',
-    });
-    role.addToPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [logGroup.logGroupArn],
-    }));
-    this.fn = new RoleAssociationFunction(this, 'Handler', {
-      role,
-      logGroup,
-      timeout: Duration.minutes(15),
-      memorySize: 256,
-      description: 'cdk-analytics-access: associate IAM roles with a Redshift warehouse',
-    });
-    suppressNag(role, 'AwsSolutions-IAM5',
-      'logs:CreateLogStream/PutLogEvents on the log group ARN, which ends in ":*" to cover its streams; iam:PassRole only on the roles being associated.');
-  }
+  return `${name.replace(/[^A-Za-z0-9]/g, '')}${stableIdPart(`${target.kind}:${name}`, 0)}`;
 }

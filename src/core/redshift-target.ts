@@ -1,6 +1,9 @@
 import { Arn, ArnFormat, Aws, Stack, Token } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as redshift from 'aws-cdk-lib/aws-redshift';
 import * as redshiftserverless from 'aws-cdk-lib/aws-redshiftserverless';
+import type { DataApiGrantOptions } from './data-api-auth';
+import { grantDataApiAccess } from './private/data-api-grants';
 import { check } from './private/validation';
 
 /**
@@ -254,6 +257,18 @@ export class RedshiftTarget {
   /** `arn:<partition>:redshift:<region>:<account>:dbgroup:<cluster>/<group>` (provisioned only). */
   public dbGroupArn(dbGroup: string): string {
     return this.clusterResourceArn('dbgroup', 'dbGroup', dbGroup);
+  }
+
+  /**
+   * Grant `grantee` the right to run SQL on this warehouse through the Redshift Data API, as the
+   * database identity of `options.auth`: `ExecuteStatement` / `BatchExecuteStatement` on this
+   * cluster or workgroup only, describe/cancel/read of its own statements only, and the
+   * credentials of that one identity (gotchas G10, G13).
+   *
+   * @see https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-access.html
+   */
+  public grantDataApi(grantee: iam.IGrantable, options: DataApiGrantOptions): iam.Grant {
+    return grantDataApiAccess(grantee, this, options);
   }
 
   /** A short description for messages. */

@@ -4,18 +4,8 @@ import { DescribeClustersCommand, ModifyClusterIamRolesCommand, RedshiftClient }
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { GetNamespaceCommand, RedshiftServerlessClient, UpdateNamespaceCommand } from '@aws-sdk/client-redshift-serverless';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { customResourceHandler, CustomResourceResult, describeError, DEADLINE_MARGIN_MS, withPhysicalResourceId } from './cfn-response';
-
-/** Time, injectable so tests run instantly. */
-export interface Clock {
-  readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
-}
-
-const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+import { customResourceHandler, CustomResourceResult, withPhysicalResourceId } from './cfn-response';
+import { Budget, Clock, errorName, parseSeconds, realClock } from './wait';
 
 /** The resource properties, parsed (CloudFormation sends every scalar as a string). */
 export interface RoleAssociationProps {
@@ -33,10 +23,6 @@ const RETRYABLE_ERRORS = new Set([
   'ThrottlingException', 'Throttling', 'TooManyRequestsException',
 ]);
 const NOT_FOUND_ERRORS = new Set(['ClusterNotFoundFault', 'ResourceNotFoundException']);
-const FIRST_BACKOFF_MS = 2_000;
-const MAX_BACKOFF_MS = 30_000;
-/** Leave room for our own timeout error before the handler's deadline guard answers. */
-const OWN_DEADLINE_MARGIN_MS = DEADLINE_MARGIN_MS + 5_000;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
 
 let redshift: RedshiftClient | undefined;
@@ -48,7 +34,9 @@ export const handler = customResourceHandler(onEvent);
 export async function onEvent(event: CloudFormationCustomResourceEvent, context: Context, clock: Clock = realClock): Promise<CustomResourceResult> {
   const props = parseProps(event.ResourceProperties);
   const physicalResourceId = physicalIdOf(props);
-  const budget = new Budget(clock, props, context);
+  const budget = new Budget(clock, context, {
+    timeoutSeconds: props.waitTimeoutSeconds, pollSeconds: props.pollIntervalSeconds, retryable: RETRYABLE_ERRORS,
+  });
   const target = props.targetType === 'cluster' ? clusterTarget(props.targetName) : namespaceTarget(props.targetName);
 
   if (event.RequestType === 'Delete') {
@@ -113,8 +101,8 @@ export function parseProps(raw: Record<string, unknown>): RoleAssociationProps {
     targetName: targetName as string,
     roleArns: [...new Set(roleArns as string[])],
     defaultRoleArn: defaultRoleArn as string | undefined,
-    waitTimeoutSeconds: seconds('WaitTimeoutSeconds', raw.WaitTimeoutSeconds, undefined, fail),
-    pollIntervalSeconds: seconds('PollIntervalSeconds', raw.PollIntervalSeconds, 15, fail),
+    waitTimeoutSeconds: parseSeconds('WaitTimeoutSeconds', raw.WaitTimeoutSeconds, undefined, fail),
+    pollIntervalSeconds: parseSeconds('PollIntervalSeconds', raw.PollIntervalSeconds, 15, fail),
   };
 }
 
@@ -283,47 +271,6 @@ async function waitUntilReady(target: Target, budget: Budget): Promise<RoleState
   }
 }
 
-/** The time this request may spend waiting and retrying: WaitTimeoutSeconds, within the Lambda deadline. */
-class Budget {
-  public readonly pollMs: number;
-  private readonly deadline: number;
-  private readonly seconds: number;
-
-  constructor(private readonly clock: Clock, props: RoleAssociationProps, context: Context) {
-    const ms = Math.min(props.waitTimeoutSeconds * 1000, context.getRemainingTimeInMillis() - OWN_DEADLINE_MARGIN_MS);
-    this.seconds = Math.max(0, Math.round(ms / 1000));
-    this.deadline = clock.now() + ms;
-    this.pollMs = props.pollIntervalSeconds * 1000;
-  }
-
-  /** Throw a timeout error that says what was being done, once the budget is spent. */
-  public check(doing: () => string): void {
-    if (this.clock.now() >= this.deadline) {
-      throw Object.assign(new Error(`Timed out after ${this.seconds} s ${doing()}.`), { name: 'TimeoutError' });
-    }
-  }
-
-  public async sleep(ms: number): Promise<void> {
-    await this.clock.sleep(Math.max(0, Math.min(ms, this.deadline - this.clock.now())));
-  }
-
-  /** Run `call`, retrying concurrent-modification and throttling errors with capped exponential backoff. */
-  public async retrying<T>(what: string, call: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await call();
-      } catch (error) {
-        if (!RETRYABLE_ERRORS.has(errorName(error))) {
-          throw error;
-        }
-        this.check(() => `${what}; last error: ${describeError(error)}`);
-        console.log(`Retrying ${what} after ${describeError(error)}`);
-        await this.sleep(Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** attempt));
-      }
-    }
-  }
-}
-
 function physicalIdOf(props: RoleAssociationProps): string {
   return `${props.targetType}:${props.targetName}`;
 }
@@ -336,19 +283,4 @@ function describeChange(change: Change): string {
     change.clearDefault ? 'clear the default role' : '',
   ];
   return parts.filter((part) => part !== '').join('; ');
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : '';
-}
-
-function seconds(prop: string, value: unknown, fallback: number | undefined, fail: (p: string, v: unknown, fix: string) => never): number {
-  if ((value === undefined || value === '') && fallback !== undefined) {
-    return fallback;
-  }
-  const n = typeof value === 'number' || typeof value === 'string' ? Number(value) : NaN;
-  if (value === '' || !Number.isFinite(n) || n <= 0) {
-    return fail(prop, value, 'Give a positive number of seconds.');
-  }
-  return n;
 }

@@ -19,7 +19,9 @@ export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\u
  * - S3 bucket names: lowercase letters, digits, `.` and `-`;
  * - DynamoDB table names: letters, digits, `_`, `-` and `.`;
  * - IAM role ARNs: `arn:<partition>:iam::<account>:role/` plus `[\w+=,.@/-]`;
- * - KMS key ids: a UUID or `mrk-` followed by hex digits.
+ * - KMS key ids: a UUID or `mrk-` followed by hex digits;
+ * - IAM Identity Center application ARNs: `arn:<partition>:sso::<account>:application/` plus
+ *   `ssoins-`/`ins-` and `apl-` ids of letters, digits, `-` and `.`.
  * A resolved `libraryValue` (an imported bucket name, say) is escaped like any other text, and
  * every `text` part goes through the same checks and escaping as `Sql.literal`.
  *

@@ -1,0 +1,31 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { DataApiGrantOptions } from '../data-api-auth';
+import type { RedshiftTarget } from '../redshift-target';
+
+/**
+ * The Data API permissions on one target: run statements there (`ExecuteStatement`,
+ * `BatchExecuteStatement` on the cluster or workgroup ARN), describe, cancel and optionally read
+ * only the caller's own statements (`redshift-data:statement-owner-iam-userid`), and the
+ * credentials of `auth`.
+ */
+export function grantDataApiAccess(grantee: iam.IGrantable, target: RedshiftTarget, options: DataApiGrantOptions): iam.Grant {
+  const run = iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['redshift-data:ExecuteStatement', 'redshift-data:BatchExecuteStatement'],
+    resourceArns: [target.dataApiArn],
+  });
+  const ownStatements = iam.Grant.addToPrincipal({
+    grantee,
+    actions: [
+      'redshift-data:DescribeStatement',
+      'redshift-data:CancelStatement',
+      ...(options.readResults ?? true
+        ? ['redshift-data:GetStatementResult', 'redshift-data:GetStatementResultV2', 'redshift-data:ListStatements']
+        : []),
+    ],
+    // These actions have no resource type: statements are scoped by their owner instead.
+    resourceArns: ['*'],
+    conditions: { StringEquals: { 'redshift-data:statement-owner-iam-userid': '${aws:userid}' } },
+  });
+  return run.combine(ownStatements).combine(options.auth.grantCredentials(grantee, target, options.database));
+}
