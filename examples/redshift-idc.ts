@@ -4,11 +4,14 @@
 // namespace defined in the app and for an existing provisioned cluster.
 // Synthesize with `npx projen examples` (no AWS credentials needed).
 import { App, Stack, StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rs from 'aws-cdk-lib/aws-redshiftserverless';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { DataApiAuth, DatabaseGrant, QueryEditorV2PermissionSet, RedshiftIdcApplication, RedshiftTarget, TablePrivilege } from '../src';
+import {
+  DataApiAuth, DatabaseGrant, QueryEditorV2PermissionSet, RedshiftIdcApplication, RedshiftSql, RedshiftTarget, Sql, TablePrivilege,
+} from '../src';
 
 const IDC_INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-7223a4d1b8c6e5f0';
 const ANALYSTS = { groupId: '90677d4a4c-1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901', groupName: 'data analysts' };
@@ -41,7 +44,14 @@ export class ServerlessIdcStack extends Stack {
     workgroup.addResourceDependency(namespace);
     const target = RedshiftTarget.serverless({ namespace, workgroup });
 
-    new RedshiftIdcApplication(this, 'Idc', {
+    // SQL of your own at deploy time: the schema the engineers' grants name must exist first.
+    const stagingSchema = new RedshiftSql(this, 'StagingSchema', {
+      target,
+      auth: DataApiAuth.secret(admin),
+      statements: [`CREATE SCHEMA IF NOT EXISTS ${Sql.identifier('staging')}`],
+    });
+
+    const idc = new RedshiftIdcApplication(this, 'Idc', {
       target,
       idcInstanceArn: IDC_INSTANCE_ARN,
       applicationName: 'analytics-idc',
@@ -59,6 +69,11 @@ export class ServerlessIdcStack extends Stack {
         },
       ],
     });
+    idc.groupRoleSql.forEach((groupSql) => groupSql.node.addDependency(stagingSchema));
+
+    // A BI tool's role may run SQL on this workgroup as itself (database user IAMR:<role name>), nothing more.
+    const bi = new iam.Role(this, 'BiToolRole', { assumedBy: new iam.ArnPrincipal('arn:aws:iam::111111111111:role/bi-tool') });
+    target.grantDataApi(bi, { database: 'dev', auth: DataApiAuth.iamIdentity() });
   }
 }
 

@@ -113,8 +113,8 @@ export class DataApiAuth {
 
   /** The authentication mode. */
   public readonly mode: DataApiAuthMode;
-  /** The secret (`SECRET` mode). @default - not the secret mode */
-  public readonly secret?: secretsmanager.ISecret;
+  /** The secret holding the database credentials (`SECRET` mode). @default - not the secret mode */
+  public readonly credentialsSecret?: secretsmanager.ISecret;
   /** The database user (`TEMPORARY_CREDENTIALS` mode). @default - not the temporary-credentials mode */
   public readonly dbUser?: string;
   /** Database groups joined with temporary credentials. @default - none */
@@ -126,7 +126,7 @@ export class DataApiAuth {
     secret?: secretsmanager.ISecret; dbUser?: string; dbGroups?: string[]; autoCreate?: boolean;
   }) {
     this.mode = mode;
-    this.secret = values.secret;
+    this.credentialsSecret = values.secret;
     this.dbUser = values.dbUser;
     this.dbGroups = values.dbGroups;
     this.autoCreate = values.autoCreate;
@@ -141,7 +141,7 @@ export class DataApiAuth {
     checkDbName(where, 'database', database);
     switch (this.mode) {
       case DataApiAuthMode.SECRET:
-        return this.secret!.grantRead(grantee);
+        return this.credentialsSecret!.grantRead(grantee);
       case DataApiAuthMode.TEMPORARY_CREDENTIALS: {
         const grant = iam.Grant.addToPrincipal({
           grantee,

@@ -137,7 +137,7 @@ export class RedshiftSql extends Construct {
         TargetType: isCluster ? 'cluster' : 'workgroup',
         TargetName: isCluster ? props.target.clusterIdentifier : props.target.workgroupName,
         Database: database,
-        SecretArn: props.auth.mode === DataApiAuthMode.SECRET ? props.auth.secret!.secretArn : undefined,
+        SecretArn: props.auth.mode === DataApiAuthMode.SECRET ? props.auth.credentialsSecret!.secretArn : undefined,
         DbUser: props.auth.dbUser,
         Statements: props.statements,
         CleanupStatements: cleanupStatements,

@@ -1,4 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { suppressNag } from './nag';
 import type { DataApiGrantOptions } from '../data-api-auth';
 import type { RedshiftTarget } from '../redshift-target';
 
@@ -27,5 +29,12 @@ export function grantDataApiAccess(grantee: iam.IGrantable, target: RedshiftTarg
     resourceArns: ['*'],
     conditions: { StringEquals: { 'redshift-data:statement-owner-iam-userid': '${aws:userid}' } },
   });
+  const principal = grantee.grantPrincipal;
+  if (principal instanceof Construct) {
+    suppressNag(principal, 'AwsSolutions-IAM5',
+      'redshift-data statement actions (DescribeStatement, CancelStatement, GetStatementResult, ListStatements) have no resource type; '
+      + 'they are limited to the caller\'s own statements by redshift-data:statement-owner-iam-userid.',
+      [/^Resource::\*$/]);
+  }
   return run.combine(ownStatements).combine(options.auth.grantCredentials(grantee, target, options.database));
 }
