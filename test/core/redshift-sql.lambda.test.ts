@@ -10,10 +10,10 @@ import {
   ResourceNotFoundException,
   ValidationException,
 } from '@aws-sdk/client-redshift-data';
-import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CREATE_FAILED_PHYSICAL_ID, setHttpPut } from '../../src/core/private/cfn-response';
 import { describeFailure, handler, onEvent, parseProps } from '../../src/core/private/redshift-sql.lambda';
+import { cfnEvents, fakeClock, lambdaContext, Props } from '../handler-events';
 
 const data = mockClient(RedshiftDataClient);
 
@@ -29,8 +29,8 @@ const BASE = {
   LogicalResourceId: 'SqlResource',
   ResourceType: 'Custom::RedshiftSql',
 };
+const { createEvent, updateEvent, deleteEvent } = cfnEvents(BASE);
 
-type Props = Record<string, unknown>;
 const workgroupProps = (extra: Props = {}): Props => ({
   TargetType: 'workgroup',
   TargetName: 'wg1',
@@ -51,40 +51,6 @@ const clusterProps = (extra: Props = {}): Props => ({
   TimeoutSeconds: '300',
   ...extra,
 });
-
-function createEvent(props: Props, requestId = BASE.RequestId): CloudFormationCustomResourceEvent {
-  return { ...BASE, RequestId: requestId, RequestType: 'Create', ResourceProperties: { ServiceToken: BASE.ServiceToken, ...props } };
-}
-function updateEvent(physicalResourceId: string, props: Props, old: Props): CloudFormationCustomResourceEvent {
-  return {
-    ...BASE,
-    RequestType: 'Update',
-    PhysicalResourceId: physicalResourceId,
-    ResourceProperties: { ServiceToken: BASE.ServiceToken, ...props },
-    OldResourceProperties: { ServiceToken: BASE.ServiceToken, ...old },
-  };
-}
-function deleteEvent(physicalResourceId: string, props: Props): CloudFormationCustomResourceEvent {
-  return { ...BASE, RequestType: 'Delete', PhysicalResourceId: physicalResourceId, ResourceProperties: { ServiceToken: BASE.ServiceToken, ...props } };
-}
-
-function lambdaContext(remainingMs = 900_000): Context {
-  return { getRemainingTimeInMillis: () => remainingMs, logStreamName: '2026/01/01/[$LATEST]abc' } as unknown as Context;
-}
-
-/** A clock whose sleep returns at once and advances time, recording each pause. */
-function fakeClock() {
-  const clock = {
-    time: 0,
-    sleeps: [] as number[],
-    now: () => clock.time,
-    sleep: async (ms: number) => {
-      clock.sleeps.push(ms);
-      clock.time += ms;
-    },
-  };
-  return clock;
-}
 
 type Description = Partial<DescribeStatementCommandOutput>;
 const FINISHED: Description = { Status: 'FINISHED' };

@@ -15,10 +15,10 @@ import {
   UpdateNamespaceCommand,
   ValidationException,
 } from '@aws-sdk/client-redshift-serverless';
-import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CREATE_FAILED_PHYSICAL_ID, customResourceHandler, responseBody, setHttpPut } from '../../src/core/private/cfn-response';
 import { handler, onEvent, parseNamespaceRole } from '../../src/core/private/role-association.lambda';
+import { cfnEvents, fakeClock, lambdaContext, Props } from '../handler-events';
 
 const redshift = mockClient(RedshiftClient);
 const serverless = mockClient(RedshiftServerlessClient);
@@ -37,44 +37,10 @@ const BASE = {
   LogicalResourceId: 'RoleAssociation',
   ResourceType: 'Custom::RedshiftRoleAssociation',
 };
+const { createEvent, updateEvent, deleteEvent } = cfnEvents(BASE);
 
-type Props = Record<string, unknown>;
 const clusterProps = (extra: Props = {}): Props => ({ TargetType: 'cluster', TargetName: 'c1', WaitTimeoutSeconds: '600', ...extra });
 const namespaceProps = (extra: Props = {}): Props => ({ TargetType: 'namespace', TargetName: 'ns1', WaitTimeoutSeconds: '600', ...extra });
-
-function createEvent(props: Props): CloudFormationCustomResourceEvent {
-  return { ...BASE, RequestType: 'Create', ResourceProperties: { ServiceToken: BASE.ServiceToken, ...props } };
-}
-function updateEvent(physicalResourceId: string, props: Props, old: Props): CloudFormationCustomResourceEvent {
-  return {
-    ...BASE,
-    RequestType: 'Update',
-    PhysicalResourceId: physicalResourceId,
-    ResourceProperties: { ServiceToken: BASE.ServiceToken, ...props },
-    OldResourceProperties: { ServiceToken: BASE.ServiceToken, ...old },
-  };
-}
-function deleteEvent(physicalResourceId: string, props: Props): CloudFormationCustomResourceEvent {
-  return { ...BASE, RequestType: 'Delete', PhysicalResourceId: physicalResourceId, ResourceProperties: { ServiceToken: BASE.ServiceToken, ...props } };
-}
-
-function lambdaContext(remainingMs = 900_000): Context {
-  return { getRemainingTimeInMillis: () => remainingMs, logStreamName: '2026/01/01/[$LATEST]abc' } as unknown as Context;
-}
-
-/** A clock whose sleep returns at once and advances time, recording each pause. */
-function fakeClock() {
-  const clock = {
-    time: 0,
-    sleeps: [] as number[],
-    now: () => clock.time,
-    sleep: async (ms: number) => {
-      clock.sleeps.push(ms);
-      clock.time += ms;
-    },
-  };
-  return clock;
-}
 
 function cluster(roles: string[], opts: { status?: string; defaultRole?: string; applyStatus?: string } = {}) {
   return {
