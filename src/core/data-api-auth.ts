@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
@@ -136,12 +137,10 @@ export class DataApiAuth {
    * Grant `grantee` the credentials of this mode, and only those, for `database` on `target`.
    */
   public grantCredentials(grantee: iam.IGrantable, target: RedshiftTarget, database: string): iam.Grant {
-    const where = `DataApiAuth(${this.mode})`;
-    checkAuthTarget(where, 'target', this, target);
-    checkDbName(where, 'database', database);
+    checkDataApiAccess(`DataApiAuth(${this.mode})`, this, target, database);
     switch (this.mode) {
       case DataApiAuthMode.SECRET:
-        return this.credentialsSecret!.grantRead(grantee);
+        return this.grantSecret(grantee);
       case DataApiAuthMode.TEMPORARY_CREDENTIALS: {
         const grant = iam.Grant.addToPrincipal({
           grantee,
@@ -168,6 +167,30 @@ export class DataApiAuth {
           : iam.Grant.addToPrincipal({ grantee, actions: ['redshift-serverless:GetCredentials'], resourceArns: [target.dataApiArn] });
     }
   }
+
+  private grantSecret(grantee: iam.IGrantable): iam.Grant {
+    const secret = this.credentialsSecret!;
+    const grant = secret.grantRead(grantee);
+    const key = secret.encryptionKey;
+    if (!key) {
+      return grant;
+    }
+    // Secret.grantRead lets the grantee decrypt through the key's policy, which it can change only
+    // for a key of the same stack; an identity statement covers imported keys too, and only for
+    // decryption done by Secrets Manager.
+    return grant.combine(iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kms:Decrypt'],
+      resourceArns: [key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(secret).region}.amazonaws.com` } },
+    }));
+  }
+}
+
+/** Validate a Data API access before any statement is added, so bad input leaves no grant behind. */
+export function checkDataApiAccess(where: string, auth: DataApiAuth, target: RedshiftTarget, database: string): void {
+  checkAuthTarget(where, 'target', auth, target);
+  checkDbName(where, 'database', database);
 }
 
 /**

@@ -1,7 +1,5 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
-import { suppressNag } from './nag';
-import type { DataApiGrantOptions } from '../data-api-auth';
+import { checkDataApiAccess, type DataApiGrantOptions } from '../data-api-auth';
 import type { RedshiftTarget } from '../redshift-target';
 
 /**
@@ -11,6 +9,7 @@ import type { RedshiftTarget } from '../redshift-target';
  * credentials of `auth`.
  */
 export function grantDataApiAccess(grantee: iam.IGrantable, target: RedshiftTarget, options: DataApiGrantOptions): iam.Grant {
+  checkDataApiAccess(`RedshiftTarget(${target.toString()}).grantDataApi`, options.auth, target, options.database);
   const run = iam.Grant.addToPrincipal({
     grantee,
     actions: ['redshift-data:ExecuteStatement', 'redshift-data:BatchExecuteStatement'],
@@ -22,19 +21,12 @@ export function grantDataApiAccess(grantee: iam.IGrantable, target: RedshiftTarg
       'redshift-data:DescribeStatement',
       'redshift-data:CancelStatement',
       ...(options.readResults ?? true
-        ? ['redshift-data:GetStatementResult', 'redshift-data:GetStatementResultV2', 'redshift-data:ListStatements']
+        ? ['redshift-data:GetStatementResult', 'redshift-data:ListStatements']
         : []),
     ],
     // These actions have no resource type: statements are scoped by their owner instead.
     resourceArns: ['*'],
     conditions: { StringEquals: { 'redshift-data:statement-owner-iam-userid': '${aws:userid}' } },
   });
-  const principal = grantee.grantPrincipal;
-  if (principal instanceof Construct) {
-    suppressNag(principal, 'AwsSolutions-IAM5',
-      'redshift-data statement actions (DescribeStatement, CancelStatement, GetStatementResult, ListStatements) have no resource type; '
-      + 'they are limited to the caller\'s own statements by redshift-data:statement-owner-iam-userid.',
-      [/^Resource::\*$/]);
-  }
   return run.combine(ownStatements).combine(options.auth.grantCredentials(grantee, target, options.database));
 }
