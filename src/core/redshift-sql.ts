@@ -48,16 +48,18 @@ export interface RedshiftSqlProps {
   /**
    * The statements that undo `statements`, run on delete and, on update, for the old
    * statements before the new ones run. They run one by one, and a statement that fails because
-   * its object "does not exist" is skipped, so a delete or a rollback always converges.
+   * its object "does not exist" is skipped, so a delete or a rollback always converges. When the
+   * target or database changes, the new cleanup runs at the new place first (the objects may be
+   * there already after a rollback), then CloudFormation deletes the old resource.
    *
    * @default - nothing runs on delete
    */
   readonly cleanupStatements?: string[];
 
   /**
-   * Run `cleanupStatements` before `statements` on create too, to take over objects that already
-   * exist (made by hand, or left by an earlier failed attempt) instead of failing with
-   * "already exists".
+   * Run `cleanupStatements` before `statements` on create and update too, to take over objects
+   * that already exist (made by hand, or left by an earlier failed attempt or a partly done
+   * cleanup) instead of failing with "already exists".
    *
    * @default false
    */

@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as redshift from 'aws-cdk-lib/aws-redshift';
 import * as sso from 'aws-cdk-lib/aws-sso';
@@ -327,6 +327,10 @@ export class RedshiftIdcApplication extends Construct {
       })),
     });
     this.application.node.addDependency(this.role);
+    Validations.of(this.application).acknowledge({
+      id: 'CloudFormation-Validate::F3006',
+      reason: 'The CloudFormation schemas bundled with aws-cdk-lib 2.273 predate AWS::Redshift::RedshiftIdcApplication, which CloudFormation supports.',
+    });
     this.applicationArn = this.application.attrRedshiftIdcApplicationArn;
     this.idcManagedApplicationArn = this.application.attrIdcManagedApplicationArn;
 

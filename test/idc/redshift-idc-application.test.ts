@@ -147,6 +147,32 @@ describe('RedshiftIdcApplication', () => {
     expect(provider.Properties.CleanupBeforeCreate).toEqual('false');
   });
 
+  test('imported Serverless namespace: UpdateNamespace association, then CREATE IDENTITY PROVIDER on the workgroup (G1)', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Stack', { env });
+    const target = RedshiftTarget.fromServerlessAttributes({
+      namespaceName: 'analytics',
+      namespaceId: '3f0e8a6c-1d2b-4c5d-9e8f-7a6b5c4d3e2f',
+      workgroupName: 'analytics-wg',
+      workgroupId: '1f0e8a6c-1d2b-4c5d-9e8f-7a6b5c4d3e2f',
+    });
+    const auth = DataApiAuth.secret(secretsmanager.Secret.fromSecretCompleteArn(stack, 'Admin', SECRET_ARN));
+
+    // WHEN
+    new RedshiftIdcApplication(stack, 'Idc', { target, idcInstanceArn: INSTANCE, sqlAuth: auth, groups: [{ groupId: GROUP_ID, groupName: 'bi' }] });
+
+    // THEN
+    const template = Template.fromStack(stack);
+    const [associationId, association] = Object.entries<any>(template.findResources('Custom::RedshiftRoleAssociation'))[0];
+    expect(association.Properties).toMatchObject({ TargetType: 'namespace', TargetName: 'analytics' });
+    const sql = Object.entries<any>(sqlResources(stack));
+    const provider = sql.find(([id]) => id.startsWith('IdcIdentityProvider'))![1];
+    expect(provider.Properties).toMatchObject({ TargetType: 'workgroup', TargetName: 'analytics-wg', Database: 'dev', SecretArn: SECRET_ARN });
+    expect(provider.DependsOn).toEqual(expect.arrayContaining([associationId]));
+    const group = sql.find(([id]) => id.startsWith('IdcGroup'))![1];
+    expect(group.Properties.Statements).toEqual(['CREATE ROLE "AWSIDC:bi"']);
+  });
+
   test('provisioned cluster in the app: role in the cluster role list, identity provider by SQL', () => {
     const stack = new Stack(new App(), 'Stack', { env });
     const cluster = new redshift.CfnCluster(stack, 'Cluster', {
