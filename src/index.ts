@@ -9,3 +9,5 @@ export * from './core/redshift-sql';
 export * from './core/database-grant';
 export * from './idc/redshift-idc-application';
 export * from './idc/query-editor-v2-permission-set';
+export * from './core/principal-trust';
+export * from './data-api/cross-account-data-api-role';

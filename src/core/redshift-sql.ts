@@ -1,6 +1,7 @@
 import { CustomResource, Duration, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { checkAuthTarget, DataApiAuth, DataApiAuthMode } from './data-api-auth';
+import { DATA_API_STATEMENTS_WILDCARD_REASON } from './private/data-api-grants';
 import { RedshiftSqlFunction } from './private/redshift-sql-function';
 import { StackProvider } from './private/stack-provider';
 import { check } from './private/validation';
@@ -127,7 +128,7 @@ export class RedshiftSql extends Construct {
       id: 'CdkAnalyticsAccessRedshiftSqlProvider',
       functionClass: RedshiftSqlFunction,
       purpose: 'run SQL on Redshift through the Data API at deploy time',
-      wildcardReason: 'redshift-data:DescribeStatement/CancelStatement have no resource type and are limited to the statements the handler owns (redshift-data:statement-owner-iam-userid).',
+      wildcardReason: DATA_API_STATEMENTS_WILDCARD_REASON,
     });
     props.target.grantDataApi(provider.fn, { database, auth: props.auth, readResults: false });
 

@@ -2,11 +2,13 @@ import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildCopyUnloadApp } from '../../examples/copy-unload';
+import { buildCrossAccountDataApiApp } from '../../examples/cross-account-data-api';
 import { buildRedshiftIdcApp } from '../../examples/redshift-idc';
 
 // Every example app: cdk-nag AwsSolutions with no unsuppressed finding, and deterministic output.
 const examples: Record<string, (app: App) => Stack[]> = {
   'copy-unload': buildCopyUnloadApp,
+  'cross-account-data-api': buildCrossAccountDataApiApp,
   'redshift-idc': buildRedshiftIdcApp,
 };
 

@@ -2,6 +2,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { checkDataApiAccess, type DataApiGrantOptions } from '../data-api-auth';
 import type { RedshiftTarget } from '../redshift-target';
 
+/** Why the owner-scoped statement actions are on Resource "*", for cdk-nag on roles the library owns. */
+export const DATA_API_STATEMENTS_WILDCARD_REASON = 'redshift-data DescribeStatement, CancelStatement, GetStatementResult and ListStatements have no resource type; '
+  + 'they are limited to the caller\'s own statements by redshift-data:statement-owner-iam-userid.';
+
 /**
  * The Data API permissions on one target: run statements there (`ExecuteStatement`,
  * `BatchExecuteStatement` on the cluster or workgroup ARN), describe, cancel and optionally read

@@ -1,0 +1,111 @@
+import { Aws, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { check } from './private/validation';
+import { SessionAction } from './service-trust';
+
+/**
+ * Conditions and session actions of a trust in IAM principals.
+ */
+export interface PrincipalTrustOptions {
+  /**
+   * Session actions the callers may perform besides `sts:AssumeRole`. A caller that already has
+   * a source identity must be allowed `sts:SetSourceIdentity` on every later role (gotcha G20).
+   *
+   * @default - none
+   */
+  readonly sessionActions?: SessionAction[];
+
+  /**
+   * Only principals of this AWS Organizations organization (`aws:PrincipalOrgID`).
+   *
+   * @default - no organization condition
+   */
+  readonly principalOrgId?: string;
+
+  /**
+   * The only role session name callers may use (`sts:RoleSessionName`). Where the session name
+   * becomes an identity downstream (the Redshift Data API database user on Serverless, gotcha
+   * G11), this makes it fixed.
+   *
+   * @default - any session name
+   */
+  readonly roleSessionName?: string;
+}
+
+/**
+ * A trust in named IAM principals of other accounts: exactly the roles given (their ARNs), or,
+ * only when asked for by name, whole accounts. One statement with `sts:AssumeRole` and the
+ * session actions asked for; the conditions apply to all of them.
+ *
+ * Use it as the `assumedBy` of an `iam.Role`.
+ *
+ * @example
+ * declare const consumer: iam.IRole;
+ * const role = new iam.Role(this, 'Role', {
+ *   assumedBy: PrincipalTrust.roles([consumer], { roleSessionName: 'reporting' }),
+ * });
+ */
+export class PrincipalTrust extends iam.PrincipalBase implements iam.IAssumeRolePrincipal {
+  /**
+   * Exactly these roles. A role of another account must have a physical name (for example
+   * `roleName: PhysicalName.GENERATE_IF_NEEDED`) so that its ARN is known to this account.
+   */
+  public static roles(roles: iam.IRole[], options: PrincipalTrustOptions = {}): PrincipalTrust {
+    check(roles.length > 0, 'PrincipalTrust.roles', 'roles', roles, 'Give at least one role.');
+    return new PrincipalTrust(roles.map((role) => role.roleArn), options);
+  }
+
+  /**
+   * Every principal of these accounts that its own account allows to assume the role: the
+   * account's administrators decide who. Prefer `roles`.
+   */
+  public static accounts(accountIds: string[], options: PrincipalTrustOptions = {}): PrincipalTrust {
+    check(accountIds.length > 0, 'PrincipalTrust.accounts', 'accountIds', accountIds, 'Give at least one account id.');
+    for (const account of accountIds) {
+      check(Token.isUnresolved(account) || /^\d{12}$/.test(account), 'PrincipalTrust.accounts', 'accountIds', account, 'Give 12-digit AWS account ids.');
+    }
+    return new PrincipalTrust(accountIds.map((account) => `arn:${Aws.PARTITION}:iam::${account}:root`), options);
+  }
+
+  public readonly policyFragment: iam.PrincipalPolicyFragment;
+  /** The trusted principal ARNs. */
+  public readonly principalArns: string[];
+  /** The actions of the trust statement: `sts:AssumeRole` and the session actions. */
+  public readonly actions: string[];
+  private readonly conditions: Record<string, Record<string, unknown>>;
+
+  private constructor(arns: string[], options: PrincipalTrustOptions) {
+    super();
+    this.principalArns = arns;
+    this.actions = ['sts:AssumeRole', ...new Set(options.sessionActions ?? [])];
+    const stringEquals: Record<string, string> = {};
+    if (options.principalOrgId !== undefined) {
+      check(Token.isUnresolved(options.principalOrgId) || /^o-[a-z0-9]{10,32}$/.test(options.principalOrgId),
+        'PrincipalTrust', 'principalOrgId', options.principalOrgId, 'Give the organization id, o- followed by 10-32 lowercase letters or digits.');
+      stringEquals['aws:PrincipalOrgID'] = options.principalOrgId;
+    }
+    if (options.roleSessionName !== undefined) {
+      check(Token.isUnresolved(options.roleSessionName) || /^[\w+=,.@-]{2,64}$/.test(options.roleSessionName),
+        'PrincipalTrust', 'roleSessionName', options.roleSessionName, 'A role session name is 2-64 letters, digits and _+=,.@-.');
+      stringEquals['sts:RoleSessionName'] = options.roleSessionName;
+    }
+    this.conditions = Object.keys(stringEquals).length > 0 ? { StringEquals: stringEquals } : {};
+    this.policyFragment = new iam.PrincipalPolicyFragment({ AWS: arns }, this.conditions);
+  }
+
+  public addToAssumeRolePolicy(document: iam.PolicyDocument): void {
+    document.addStatements(new iam.PolicyStatement({
+      principals: this.principalArns.map((arn) => new iam.ArnPrincipal(arn)),
+      actions: this.actions,
+      conditions: Object.keys(this.conditions).length > 0 ? this.conditions : undefined,
+    }));
+  }
+
+  public dedupeString(): string | undefined {
+    return `PrincipalTrust:${JSON.stringify([this.principalArns, this.actions, this.conditions])}`;
+  }
+
+  public toString(): string {
+    return `PrincipalTrust(${this.principalArns.join(',')})`;
+  }
+}
