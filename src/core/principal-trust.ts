@@ -23,6 +23,14 @@ export interface PrincipalTrustOptions {
   readonly principalOrgId?: string;
 
   /**
+   * An external id the callers must pass to `sts:AssumeRole` (`sts:ExternalId`). Only the
+   * AssumeRole statement carries it: the session actions' requests have no such key.
+   *
+   * @default - none
+   */
+  readonly externalId?: string;
+
+  /**
    * The only role session name callers may use (`sts:RoleSessionName`). Where the session name
    * becomes an identity downstream (the Redshift Data API database user on Serverless, gotcha
    * G11), this makes it fixed.
@@ -34,8 +42,9 @@ export interface PrincipalTrustOptions {
 
 /**
  * A trust in named IAM principals of other accounts: exactly the roles given (their ARNs), or,
- * only when asked for by name, whole accounts. One statement with `sts:AssumeRole` and the
- * session actions asked for; the conditions apply to all of them.
+ * only when asked for by name, whole accounts. `sts:AssumeRole` with all the conditions asked
+ * for; the session actions asked for with the organization condition only (their requests carry
+ * no external id or session name).
  *
  * Use it as the `assumedBy` of an `iam.Role`.
  *
@@ -70,39 +79,59 @@ export class PrincipalTrust extends iam.PrincipalBase implements iam.IAssumeRole
   public readonly policyFragment: iam.PrincipalPolicyFragment;
   /** The trusted principal ARNs. */
   public readonly principalArns: string[];
-  /** The actions of the trust statement: `sts:AssumeRole` and the session actions. */
+  /** The actions callers may perform: `sts:AssumeRole` and the session actions. */
   public readonly actions: string[];
-  private readonly conditions: Record<string, Record<string, unknown>>;
+  private readonly sessionActions: string[];
+  private readonly assumeConditions: Record<string, Record<string, unknown>>;
+  private readonly sessionConditions: Record<string, Record<string, unknown>>;
 
   private constructor(arns: string[], options: PrincipalTrustOptions) {
     super();
     this.principalArns = arns;
-    this.actions = ['sts:AssumeRole', ...new Set(options.sessionActions ?? [])];
-    const stringEquals: Record<string, string> = {};
+    this.sessionActions = [...new Set(options.sessionActions ?? [])];
+    this.actions = ['sts:AssumeRole', ...this.sessionActions];
+    const org: Record<string, string> = {};
     if (options.principalOrgId !== undefined) {
       check(Token.isUnresolved(options.principalOrgId) || /^o-[a-z0-9]{10,32}$/.test(options.principalOrgId),
         'PrincipalTrust', 'principalOrgId', options.principalOrgId, 'Give the organization id, o- followed by 10-32 lowercase letters or digits.');
-      stringEquals['aws:PrincipalOrgID'] = options.principalOrgId;
+      org['aws:PrincipalOrgID'] = options.principalOrgId;
+    }
+    // sts:ExternalId and sts:RoleSessionName exist in AssumeRole requests only: on the statement
+    // of the session actions they would never match, and SetSourceIdentity/TagSession would fail.
+    const assumeOnly: Record<string, string> = {};
+    if (options.externalId !== undefined) {
+      check(Token.isUnresolved(options.externalId) || /^[\w+=,.@:/-]{2,1224}$/.test(options.externalId),
+        'PrincipalTrust', 'externalId', options.externalId, 'An external id is 2-1224 letters, digits and _+=,.@:/-.');
+      assumeOnly['sts:ExternalId'] = options.externalId;
     }
     if (options.roleSessionName !== undefined) {
       check(Token.isUnresolved(options.roleSessionName) || /^[\w+=,.@-]{2,64}$/.test(options.roleSessionName),
         'PrincipalTrust', 'roleSessionName', options.roleSessionName, 'A role session name is 2-64 letters, digits and _+=,.@-.');
-      stringEquals['sts:RoleSessionName'] = options.roleSessionName;
+      assumeOnly['sts:RoleSessionName'] = options.roleSessionName;
     }
-    this.conditions = Object.keys(stringEquals).length > 0 ? { StringEquals: stringEquals } : {};
-    this.policyFragment = new iam.PrincipalPolicyFragment({ AWS: arns }, this.conditions);
+    const conditions = (values: Record<string, string>): Record<string, Record<string, unknown>> =>
+      (Object.keys(values).length > 0 ? { StringEquals: values } : {});
+    this.assumeConditions = conditions({ ...org, ...assumeOnly });
+    this.sessionConditions = conditions(org);
+    this.policyFragment = new iam.PrincipalPolicyFragment({ AWS: arns }, this.assumeConditions);
   }
 
   public addToAssumeRolePolicy(document: iam.PolicyDocument): void {
-    document.addStatements(new iam.PolicyStatement({
+    const statement = (actions: string[], conditions: Record<string, Record<string, unknown>>) => new iam.PolicyStatement({
       principals: this.principalArns.map((arn) => new iam.ArnPrincipal(arn)),
-      actions: this.actions,
-      conditions: Object.keys(this.conditions).length > 0 ? this.conditions : undefined,
-    }));
+      actions,
+      conditions: Object.keys(conditions).length > 0 ? conditions : undefined,
+    });
+    const separate = this.sessionActions.length > 0 && JSON.stringify(this.assumeConditions) !== JSON.stringify(this.sessionConditions);
+    if (separate) {
+      document.addStatements(statement(['sts:AssumeRole'], this.assumeConditions), statement(this.sessionActions, this.sessionConditions));
+    } else {
+      document.addStatements(statement(this.actions, this.assumeConditions));
+    }
   }
 
   public dedupeString(): string | undefined {
-    return `PrincipalTrust:${JSON.stringify([this.principalArns, this.actions, this.conditions])}`;
+    return `PrincipalTrust:${JSON.stringify([this.principalArns, this.actions, this.assumeConditions])}`;
   }
 
   public toString(): string {

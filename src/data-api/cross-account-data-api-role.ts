@@ -86,7 +86,8 @@ export interface CrossAccountDataApiRoleProps {
   /**
    * The role name.
    *
-   * @default - generated, so that the consumer account can reference the ARN
+   * @default - a name is generated when a stack of another account references the role (as
+   * `grantAssume` does), so that its ARN is known there; otherwise CloudFormation names it
    */
   readonly roleName?: string;
 
@@ -147,7 +148,12 @@ export class CrossAccountDataApiRole extends iam.Role {
     const consumers = props.consumers ?? [];
     const consumerAccounts = props.consumerAccounts ?? [];
     checkConsumers(scope, id, consumers, consumerAccounts);
-    const trustOptions = { sessionActions: props.sessionActions, principalOrgId: props.principalOrgId, roleSessionName: props.roleSessionName };
+    const trustOptions = {
+      sessionActions: props.sessionActions,
+      principalOrgId: props.principalOrgId,
+      roleSessionName: props.roleSessionName,
+      externalId: props.externalId,
+    };
     const trusts = [
       ...(consumers.length > 0 ? [PrincipalTrust.roles(consumers, trustOptions)] : []),
       ...(consumerAccounts.length > 0 ? [PrincipalTrust.accounts(consumerAccounts, trustOptions)] : []),
@@ -155,7 +161,6 @@ export class CrossAccountDataApiRole extends iam.Role {
     const database = props.database ?? 'dev';
     super(scope, id, {
       assumedBy: trusts.length === 1 ? trusts[0] : new iam.CompositePrincipal(...trusts),
-      externalIds: props.externalId !== undefined ? [props.externalId] : undefined,
       // The consumer account references this role's ARN: a generated name makes it known there.
       roleName: props.roleName ?? PhysicalName.GENERATE_IF_NEEDED,
       maxSessionDuration: props.maxSessionDuration,
@@ -187,11 +192,14 @@ export class CrossAccountDataApiRole extends iam.Role {
   public grantAssume(grantee: iam.IGrantable): iam.Grant {
     const principal = grantee.grantPrincipal;
     const arn = (principal as Partial<iam.IRole>).roleArn;
-    const account = Construct.isConstruct(principal) ? Stack.of(principal).account : undefined;
+    // An imported role's account is the one in its ARN, not its stack's.
+    const account = (principal as Partial<iam.IRole>).env?.account;
     const trusted = arn !== undefined
       && (this.consumerArns.includes(arn) || (account !== undefined && this.consumerAccounts.includes(account)));
     if (!trusted) {
-      throw validationError(this, 'grantee', arn ?? principal.toString(),
+      const path = Construct.isConstruct(principal) ? principal.node.path : principal.toString();
+      const shown = arn !== undefined && !Token.isUnresolved(arn) ? arn : path;
+      throw validationError(this, 'grantee', shown,
         'This role trusts only its consumers: add the grantee\'s role to `consumers` (or its account to `consumerAccounts`).');
     }
     return iam.Grant.addToPrincipal({ grantee, actions: this.trust.actions, resourceArns: [this.roleArn] });
@@ -273,15 +281,21 @@ function checkTargetAccount(role: CrossAccountDataApiRole, target: RedshiftTarge
 
 /** A consumer role of another account must have a physical name, or its ARN cannot be written here. */
 function checkCrossAccountReference(role: CrossAccountDataApiRole, consumer: iam.IRole): void {
-  const cfn = consumer.node.defaultChild;
-  if (!Resource.isOwnedResource(consumer) || !(cfn instanceof iam.CfnRole)) {
+  if (!Resource.isOwnedResource(consumer)) {
     return;
   }
   const here = Stack.of(role).account;
   const there = Stack.of(consumer).account;
-  const crossAccount = !Token.isUnresolved(here) && !Token.isUnresolved(there) && here !== there;
-  check(!crossAccount || cfn.roleName !== undefined, role, 'consumers', consumer.node.path,
-    `The consumer role is in account ${there}, so its ARN must be known to account ${here}: give it roleName: PhysicalName.GENERATE_IF_NEEDED (or a name).`);
+  if (Token.isUnresolved(here) || Token.isUnresolved(there) || here === there) {
+    return;
+  }
+  try {
+    // Resolving the ARN here is what the synth will do: it fails for a role without a physical name.
+    Stack.of(role).resolve(consumer.roleArn);
+  } catch {
+    throw validationError(role, 'consumers', consumer.node.path,
+      `The consumer role is in account ${there}, so its ARN must be known to account ${here}: give it roleName: PhysicalName.GENERATE_IF_NEEDED (or a name).`);
+  }
 }
 
 function warnIfSameAccount(role: CrossAccountDataApiRole, consumers: iam.IRole[], accounts: string[]): void {
