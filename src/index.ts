@@ -11,3 +11,5 @@ export * from './idc/redshift-idc-application';
 export * from './idc/query-editor-v2-permission-set';
 export * from './core/principal-trust';
 export * from './data-api/cross-account-data-api-role';
+export * from './scheduled-query/scheduled-query-role';
+export * from './scheduled-query/scheduled-query';

@@ -23,6 +23,10 @@ export enum DataApiAuthMode {
 
 /**
  * Options for temporary database-user credentials.
+ *
+ * The Data API itself passes only `DbUser`; these options are for callers that also call
+ * `GetClusterCredentials` themselves (JDBC/ODBC with IAM), which may auto-create the user and
+ * join groups.
  */
 export interface TemporaryCredentialsOptions {
   /**
@@ -60,6 +64,17 @@ export interface DataApiGrantOptions {
    * @default true
    */
   readonly readResults?: boolean;
+
+  /**
+   * Let every session of the grantee role describe, read and cancel the statements of every
+   * other session of that role (`redshift-data:statement-owner-iam-userid` like `<role id>:*`),
+   * instead of only its own session's. Scheduled queries need it: EventBridge runs them in one
+   * session and their creators read the history in another (gotcha G12). The grantee must be an
+   * `iam.Role` of this app.
+   *
+   * @default false
+   */
+  readonly statementsOfAllSessions?: boolean;
 }
 
 /**

@@ -41,6 +41,18 @@ export interface PrincipalTrustOptions {
 }
 
 /**
+ * Options for a trust in the principals of one account selected by a condition.
+ */
+export interface SelectedPrincipalsTrustOptions extends PrincipalTrustOptions {
+  /**
+   * The account whose principals are trusted.
+   *
+   * @default - the account of the stack the role is in
+   */
+  readonly account?: string;
+}
+
+/**
  * A trust in named IAM principals of other accounts: exactly the roles given (their ARNs), or,
  * only when asked for by name, whole accounts. `sts:AssumeRole` with all the conditions asked
  * for; the session actions asked for with the organization condition only (their requests carry
@@ -65,6 +77,51 @@ export class PrincipalTrust extends iam.PrincipalBase implements iam.IAssumeRole
   }
 
   /**
+   * Exactly these IAM users or roles (their ARNs), such as the people who create schedules.
+   */
+  public static principals(principals: iam.IPrincipal[], options: PrincipalTrustOptions = {}): PrincipalTrust {
+    const where = 'PrincipalTrust.principals';
+    check(principals.length > 0, where, 'principals', principals, 'Give at least one user or role.');
+    const arns = principals.flatMap((principal) => {
+      const aws = ([] as string[]).concat(principal.policyFragment.principalJson.AWS ?? []);
+      check(aws.length > 0, where, 'principals', principal.toString(), 'Give IAM users or roles (principals with an ARN), not services or federated principals.');
+      return aws;
+    });
+    return new PrincipalTrust(arns, options);
+  }
+
+  /**
+   * The roles of one account under an IAM path (`aws:PrincipalArn` like
+   * `arn:<partition>:iam::<account>:role<path>*`), however many: the trust policy does not grow
+   * with them (gotcha G19). The account is the principal, so each role also needs
+   * `sts:AssumeRole` on this role in its own policy.
+   *
+   * @param path an IAM path such as `/analysts/`
+   */
+  public static rolesWithPath(path: string, options: SelectedPrincipalsTrustOptions = {}): PrincipalTrust {
+    check(Token.isUnresolved(path) || /^\/([\x21-\x7e]+\/)?$/.test(path) && path.length <= 512, 'PrincipalTrust.rolesWithPath', 'path', path,
+      'An IAM path starts and ends with "/", such as "/analysts/".');
+    const account = options.account ?? Aws.ACCOUNT_ID;
+    return new PrincipalTrust([`arn:${Aws.PARTITION}:iam::${account}:root`], options, {
+      ArnLike: { 'aws:PrincipalArn': `arn:${Aws.PARTITION}:iam::${account}:role${path}*` },
+    });
+  }
+
+  /**
+   * The users and roles of one account that carry a tag (`aws:PrincipalTag/<key>` = value),
+   * however many: the trust policy does not grow with them (gotcha G19). Each also needs
+   * `sts:AssumeRole` on this role in its own policy.
+   */
+  public static principalsWithTag(tagKey: string, tagValue: string, options: SelectedPrincipalsTrustOptions = {}): PrincipalTrust {
+    check(Token.isUnresolved(tagKey) || /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(tagKey), 'PrincipalTrust.principalsWithTag', 'tagKey', tagKey,
+      'A tag key is 1-128 letters, digits, spaces and _.:/=+-@.');
+    const account = options.account ?? Aws.ACCOUNT_ID;
+    return new PrincipalTrust([`arn:${Aws.PARTITION}:iam::${account}:root`], options, {
+      StringEquals: { [`aws:PrincipalTag/${tagKey}`]: tagValue },
+    });
+  }
+
+  /**
    * Every principal of these accounts that its own account allows to assume the role: the
    * account's administrators decide who. Prefer `roles`.
    */
@@ -85,7 +142,7 @@ export class PrincipalTrust extends iam.PrincipalBase implements iam.IAssumeRole
   private readonly assumeConditions: Record<string, Record<string, unknown>>;
   private readonly sessionConditions: Record<string, Record<string, unknown>>;
 
-  private constructor(arns: string[], options: PrincipalTrustOptions) {
+  private constructor(arns: string[], options: PrincipalTrustOptions, selection: Record<string, Record<string, string>> = {}) {
     super();
     this.principalArns = arns;
     this.sessionActions = [...new Set(options.sessionActions ?? [])];
@@ -109,8 +166,17 @@ export class PrincipalTrust extends iam.PrincipalBase implements iam.IAssumeRole
         'PrincipalTrust', 'roleSessionName', options.roleSessionName, 'A role session name is 2-64 letters, digits and _+=,.@-.');
       assumeOnly['sts:RoleSessionName'] = options.roleSessionName;
     }
-    const conditions = (values: Record<string, string>): Record<string, Record<string, unknown>> =>
-      (Object.keys(values).length > 0 ? { StringEquals: values } : {});
+    // The selection (path, tag) applies to every statement: it says who the principals are.
+    const conditions = (values: Record<string, string>): Record<string, Record<string, unknown>> => {
+      const result: Record<string, Record<string, unknown>> = {};
+      for (const [operator, keys] of Object.entries(selection)) {
+        result[operator] = { ...keys };
+      }
+      if (Object.keys(values).length > 0) {
+        result.StringEquals = { ...(result.StringEquals ?? {}), ...values };
+      }
+      return result;
+    };
     this.assumeConditions = conditions({ ...org, ...assumeOnly });
     this.sessionConditions = conditions(org);
     this.policyFragment = new iam.PrincipalPolicyFragment({ AWS: arns }, this.assumeConditions);

@@ -58,6 +58,40 @@ export interface AccessGrantsTrustOptions {
   readonly account?: string;
 }
 
+/**
+ * Options for the Amazon EventBridge service trust.
+ */
+export interface EventsTrustOptions {
+  /**
+   * Only these rules (on the default event bus) may make EventBridge use the role.
+   *
+   * @default - any rule of the account, or those of `ruleNamePrefix`
+   */
+  readonly ruleArns?: string[];
+
+  /**
+   * Only rules of the default event bus whose names start with this prefix (`aws:SourceArn`
+   * `ArnLike` `rule/<prefix>*`), for roles shared by rules created later, in the console too.
+   *
+   * @default - any rule of the account
+   */
+  readonly ruleNamePrefix?: string;
+
+  /**
+   * The account of the rules.
+   *
+   * @default - the account of the stack the role is in
+   */
+  readonly account?: string;
+
+  /**
+   * The Region of the rules.
+   *
+   * @default - the Region of the stack the role is in
+   */
+  readonly region?: string;
+}
+
 interface TrustStatement {
   readonly actions: string[];
   readonly conditions?: Record<string, Record<string, unknown>>;
@@ -113,12 +147,23 @@ export class ServiceTrust extends iam.PrincipalBase implements iam.IAssumeRolePr
   }
 
   /**
-   * Amazon EventBridge (`events.amazonaws.com`), for rule targets that run with a role.
+   * Amazon EventBridge (`events.amazonaws.com`), for rule targets that run with a role:
+   * `aws:SourceAccount` = the rules' account, and `aws:SourceArn` = the rule ARNs (or the ARNs of
+   * the rules whose names start with `ruleNamePrefix`), as EventBridge's confused-deputy
+   * prevention documents for event bus rule targets.
    *
-   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html
    */
-  public static events(): ServiceTrust {
-    return new ServiceTrust(['events.amazonaws.com'], [{ actions: ['sts:AssumeRole'] }]);
+  public static events(options: EventsTrustOptions = {}): ServiceTrust {
+    const account = options.account ?? Aws.ACCOUNT_ID;
+    const conditions: Record<string, Record<string, unknown>> = { StringEquals: { 'aws:SourceAccount': account } };
+    if (options.ruleArns && options.ruleArns.length > 0) {
+      conditions.ArnEquals = { 'aws:SourceArn': options.ruleArns };
+    } else if (options.ruleNamePrefix !== undefined) {
+      const region = options.region ?? Aws.REGION;
+      conditions.ArnLike = { 'aws:SourceArn': `arn:${Aws.PARTITION}:events:${region}:${account}:rule/${options.ruleNamePrefix}*` };
+    }
+    return new ServiceTrust(['events.amazonaws.com'], [{ actions: ['sts:AssumeRole'], conditions }]);
   }
 
   /**

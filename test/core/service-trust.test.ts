@@ -44,10 +44,37 @@ describe('ServiceTrust', () => {
     ]);
   });
 
-  test('events trusts events.amazonaws.com', () => {
+  test('events trusts events.amazonaws.com from the account of the role (confused deputy)', () => {
     expect(trustOf(ServiceTrust.events())).toEqual([
-      { Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
     ]);
+  });
+
+  test('events with a rule-name prefix: ArnLike aws:SourceArn on the rules of that prefix', () => {
+    expect(trustOf(ServiceTrust.events({ ruleNamePrefix: 'QS2-', account: '111111111111', region: 'eu-west-1' }))).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': '111111111111' },
+          ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-1:111111111111:rule/QS2-*']] } },
+        },
+      },
+    ]);
+  });
+
+  test('events with rule ARNs: ArnEquals aws:SourceArn on exactly those rules', () => {
+    const rule = 'arn:aws:events:us-east-1:111111111111:rule/QS2-nightly';
+    expect(trustOf(ServiceTrust.events({ ruleArns: [rule], account: '111111111111' }))[0].Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': '111111111111' },
+      ArnEquals: { 'aws:SourceArn': [rule] },
+    });
   });
 
   test('accessGrants has the two documented statements with source conditions (G15)', () => {

@@ -4,12 +4,14 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildCopyUnloadApp } from '../../examples/copy-unload';
 import { buildCrossAccountDataApiApp } from '../../examples/cross-account-data-api';
 import { buildRedshiftIdcApp } from '../../examples/redshift-idc';
+import { buildScheduledQueryApp } from '../../examples/scheduled-query';
 
 // Every example app: cdk-nag AwsSolutions with no unsuppressed finding, and deterministic output.
 const examples: Record<string, (app: App) => Stack[]> = {
   'copy-unload': buildCopyUnloadApp,
   'cross-account-data-api': buildCrossAccountDataApiApp,
   'redshift-idc': buildRedshiftIdcApp,
+  'scheduled-query': buildScheduledQueryApp,
 };
 
 describe.each(Object.entries(examples))('example %s', (_name, build) => {

@@ -1,5 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { checkDataApiAccess, type DataApiGrantOptions } from '../data-api-auth';
+import { validationError } from './validation';
 import type { RedshiftTarget } from '../redshift-target';
 
 /** Why the owner-scoped statement actions are on Resource "*", for cdk-nag on roles the library owns. */
@@ -30,7 +31,21 @@ export function grantDataApiAccess(grantee: iam.IGrantable, target: RedshiftTarg
     ],
     // These actions have no resource type: statements are scoped by their owner instead.
     resourceArns: ['*'],
-    conditions: { StringEquals: { 'redshift-data:statement-owner-iam-userid': '${aws:userid}' } },
+    conditions: ownerCondition(grantee, target, options),
   });
   return run.combine(ownStatements).combine(options.auth.grantCredentials(grantee, target, options.database));
+}
+
+/** This session's statements, or, when asked for, those of every session of the grantee role. */
+function ownerCondition(grantee: iam.IGrantable, target: RedshiftTarget, options: DataApiGrantOptions): Record<string, Record<string, unknown>> {
+  if (!options.statementsOfAllSessions) {
+    return { StringEquals: { 'redshift-data:statement-owner-iam-userid': '${aws:userid}' } };
+  }
+  const principal = grantee.grantPrincipal;
+  if (!(principal instanceof iam.Role)) {
+    throw validationError(`RedshiftTarget(${target.toString()}).grantDataApi`, 'statementsOfAllSessions', true,
+      'Statements of all sessions are scoped by the unique id of a role: grant to an iam.Role defined in this app.');
+  }
+  // A role session's user id is "<role id>:<session name>".
+  return { StringLike: { 'redshift-data:statement-owner-iam-userid': `${principal.roleId}:*` } };
 }
