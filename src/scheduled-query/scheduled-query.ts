@@ -152,6 +152,15 @@ export class ScheduledQuery extends Construct {
       role,
       deadLetterQueue: props.deadLetterQueue,
     }));
+    if (props.deadLetterQueue) {
+      // RedshiftQuery does not open the queue to EventBridge: allow this rule, and only it.
+      props.deadLetterQueue.addToResourcePolicy(new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [props.deadLetterQueue.queueArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': this.rule.ruleArn } },
+      }));
+    }
 
     if (props.notify) {
       const states = {

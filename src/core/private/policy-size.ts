@@ -25,7 +25,12 @@ const OTHER_VALUE_LENGTH = 64;
  * value it is likely to have, so the estimate errs on the large side.
  */
 export function estimatedPolicyLength(stack: Stack, document: iam.PolicyDocument): number {
-  return JSON.stringify(withPlaceholders(stack.resolve(document))).length;
+  return estimatedJsonLength(stack, document);
+}
+
+/** The same estimate for any value of a policy, such as one principal ARN (with its quotes). */
+export function estimatedJsonLength(stack: Stack, value: unknown): number {
+  return JSON.stringify(withPlaceholders(stack.resolve(value))).length;
 }
 
 function withPlaceholders(value: unknown): unknown {
