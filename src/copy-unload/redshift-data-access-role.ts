@@ -4,12 +4,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { MAX_ROLE_CHAIN_LENGTH } from '../core/private/limits';
-import { escapeRegExp, suppressNag } from '../core/private/nag';
-import { checkS3KeyPrefix } from '../core/private/s3-prefix';
+import { grantS3Prefix, s3KeyPattern } from '../core/private/s3-prefix';
 import { check, validationError } from '../core/private/validation';
 import { RedshiftRoleAssociation } from '../core/redshift-role-association';
 import { RedshiftTarget, RedshiftTargetKind } from '../core/redshift-target';
 import { ServiceTrust } from '../core/service-trust';
+
+const COPY_UNLOAD = 'COPY/UNLOAD reads or writes';
 
 /**
  * A role that Redshift can use in `COPY` / `UNLOAD` through `IAM_ROLE`.
@@ -170,9 +171,9 @@ export class RedshiftDataAccessRole extends iam.Role implements IRedshiftDataAcc
    * @default prefix - the whole bucket
    */
   public grantCopyFrom(bucket: s3.IBucket, prefix?: string): iam.Grant {
-    const keyPattern = this.keyPattern('grantCopyFrom', prefix);
+    const keyPattern = s3KeyPattern(this, 'grantCopyFrom(prefix)', prefix);
     bucket.encryptionKey?.grantDecrypt(this);
-    return this.grantS3(bucket, keyPattern, ['s3:GetObject'], prefix);
+    return grantS3Prefix(this, bucket, prefix, keyPattern, ['s3:GetObject'], COPY_UNLOAD);
   }
 
   /**
@@ -184,11 +185,11 @@ export class RedshiftDataAccessRole extends iam.Role implements IRedshiftDataAcc
    * @default prefix - the whole bucket
    */
   public grantUnloadTo(bucket: s3.IBucket, prefix?: string): iam.Grant {
-    const keyPattern = this.keyPattern('grantUnloadTo', prefix);
+    const keyPattern = s3KeyPattern(this, 'grantUnloadTo(prefix)', prefix);
     // SSE-KMS writes need a data key, and multipart uploads (large UNLOAD files) decrypt it
     // again; grantEncrypt would add kms:ReEncrypt* and kms:GenerateDataKey* wildcards.
     bucket.encryptionKey?.grant(this, 'kms:GenerateDataKey', 'kms:Decrypt');
-    return this.grantS3(bucket, keyPattern, ['s3:PutObject'], prefix);
+    return grantS3Prefix(this, bucket, prefix, keyPattern, ['s3:PutObject'], COPY_UNLOAD);
   }
 
   /**
@@ -202,34 +203,6 @@ export class RedshiftDataAccessRole extends iam.Role implements IRedshiftDataAcc
       actions: ['dynamodb:DescribeTable', 'dynamodb:Scan'],
       resourceArns: [table.tableArn],
     });
-  }
-
-  private grantS3(bucket: s3.IBucket, keyPattern: string, objectActions: string[], prefix?: string): iam.Grant {
-    const list = iam.Grant.addToPrincipal({
-      grantee: this,
-      actions: ['s3:ListBucket'],
-      resourceArns: [bucket.bucketArn],
-      conditions: prefix ? { StringLike: { 's3:prefix': [`${prefix}*`] } } : undefined,
-    });
-    const objects = iam.Grant.addToPrincipal({
-      grantee: this,
-      actions: objectActions,
-      resourceArns: [bucket.arnForObjects(keyPattern)],
-    });
-    // The object ARN ends in "*" because a grant covers every key under the prefix; the
-    // acknowledgement names exactly that prefix, so any other wildcard still surfaces.
-    suppressNag(this, 'AwsSolutions-IAM5',
-      `COPY/UNLOAD reads or writes every object under the granted prefix "${keyPattern}" and nothing outside it.`,
-      [new RegExp(`^Resource::.*/${escapeRegExp(keyPattern)}$`)]);
-    return list.combine(objects);
-  }
-
-  private keyPattern(method: string, prefix?: string): string {
-    if (prefix === undefined) {
-      return '*';
-    }
-    checkS3KeyPrefix(this, `${method}(prefix)`, prefix, true);
-    return `${prefix}*`;
   }
 }
 

@@ -1,5 +1,8 @@
 import { Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
+import { escapeRegExp, suppressNag } from './nag';
 import { check } from './validation';
 
 /** Longest S3 object key, in bytes of UTF-8. */
@@ -25,4 +28,39 @@ export function checkS3KeyPrefix(scope: IConstruct | string, prop: string, prefi
   check(!/[\u0000-\u001f\u007f-\u009f]/u.test(prefix), scope, prop, prefix, 'Remove control characters (such as newline or NUL) from the S3 key prefix.');
   check(Buffer.byteLength(prefix, 'utf8') <= MAX_S3_KEY_BYTES, scope, prop, prefix,
     `An S3 key is at most ${MAX_S3_KEY_BYTES} bytes of UTF-8; use a shorter prefix.`);
+}
+
+/** The object-key pattern a grant covers: `<prefix>*`, or `*` for the whole bucket. */
+export function s3KeyPattern(scope: IConstruct | string, prop: string, prefix: string | undefined): string {
+  if (prefix === undefined) {
+    return '*';
+  }
+  checkS3KeyPrefix(scope, prop, prefix, true);
+  return `${prefix}*`;
+}
+
+/**
+ * Grant a role of this library `objectActions` on the objects under one prefix of a bucket and
+ * `s3:ListBucket` for that prefix only. The object ARN ends in "*" because a grant covers every
+ * key under the prefix; the cdk-nag acknowledgement names exactly that prefix, so any other
+ * wildcard on the role still surfaces.
+ *
+ * @param doing what the role does there, for the acknowledgement ("COPY/UNLOAD reads or writes")
+ */
+export function grantS3Prefix(role: iam.IRole, bucket: s3.IBucket, prefix: string | undefined, keyPattern: string,
+  objectActions: string[], doing: string): iam.Grant {
+  const list = iam.Grant.addToPrincipal({
+    grantee: role,
+    actions: ['s3:ListBucket'],
+    resourceArns: [bucket.bucketArn],
+    conditions: prefix ? { StringLike: { 's3:prefix': [`${prefix}*`] } } : undefined,
+  });
+  const objects = iam.Grant.addToPrincipal({
+    grantee: role,
+    actions: objectActions,
+    resourceArns: [bucket.arnForObjects(keyPattern)],
+  });
+  suppressNag(role, 'AwsSolutions-IAM5', `${doing} every object under the granted prefix "${keyPattern}" and nothing outside it.`,
+    [new RegExp(`^Resource::.*/${escapeRegExp(keyPattern)}$`)]);
+  return list.combine(objects);
 }
