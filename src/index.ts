@@ -13,3 +13,7 @@ export * from './core/principal-trust';
 export * from './data-api/cross-account-data-api-role';
 export * from './scheduled-query/scheduled-query-role';
 export * from './scheduled-query/scheduled-query';
+export * from './lake-formation/lake-formation-context-role';
+export * from './access-grants/access-grants-instance';
+export * from './access-grants/access-grants-location';
+export * from './access-grants/access-grant';

@@ -46,19 +46,22 @@ export function s3KeyPattern(scope: IConstruct | string, prop: string, prefix: s
  * wildcard on the role still surfaces.
  *
  * @param doing what the role does there, for the acknowledgement ("COPY/UNLOAD reads or writes")
+ * @param conditions conditions every statement carries (such as the Access Grants instance)
  */
 export function grantS3Prefix(role: iam.IRole, bucket: s3.IBucket, prefix: string | undefined, keyPattern: string,
-  objectActions: string[], doing: string): iam.Grant {
+  objectActions: string[], doing: string, conditions: Record<string, Record<string, unknown>> = {}): iam.Grant {
+  const listConditions = prefix ? { ...conditions, StringLike: { ...conditions.StringLike, 's3:prefix': [`${prefix}*`] } } : conditions;
   const list = iam.Grant.addToPrincipal({
     grantee: role,
     actions: ['s3:ListBucket'],
     resourceArns: [bucket.bucketArn],
-    conditions: prefix ? { StringLike: { 's3:prefix': [`${prefix}*`] } } : undefined,
+    conditions: Object.keys(listConditions).length > 0 ? listConditions : undefined,
   });
   const objects = iam.Grant.addToPrincipal({
     grantee: role,
     actions: objectActions,
     resourceArns: [bucket.arnForObjects(keyPattern)],
+    conditions: Object.keys(conditions).length > 0 ? conditions : undefined,
   });
   suppressNag(role, 'AwsSolutions-IAM5', `${doing} every object under the granted prefix "${keyPattern}" and nothing outside it.`,
     [new RegExp(`^Resource::.*/${escapeRegExp(keyPattern)}$`)]);
