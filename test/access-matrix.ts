@@ -534,6 +534,7 @@ export class AccessMatrix {
       case 'AWS::SQS::Queue#QueueUrl': return this.ref(id);
       case 'AWS::SecretsManager::Secret#Id': return this.secretArn(id);
       case 'AWS::Glue::Database#DatabaseName': return this.ref(id);
+      case 'AWS::S3::AccessGrantsInstance#AccessGrantsInstanceArn': return `arn:${partition}:s3:${region}:${account}:access-grants/default`;
       default: return `${id}.${attribute}`; // deterministic placeholder for attributes the helper does not model
     }
   }

@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -92,12 +92,12 @@ export class LakeFormationContextRole extends iam.Role {
   public readonly registration?: lakeformation.CfnResource;
 
   constructor(scope: Construct, id: string, props: LakeFormationContextRoleProps) {
-    const location = props.prefix === undefined ? 'the whole bucket' : `prefix ${Token.isUnresolved(props.prefix) ? '(token)' : props.prefix}`;
     super(scope, id, {
       assumedBy: ServiceTrust.lakeFormation(),
       roleName: props.roleName,
       maxSessionDuration: props.maxSessionDuration,
-      description: props.description ?? `Lake Formation data location role for ${location} of a bucket (cdk-analytics-access)`,
+      // The prefix stays out of the description: IAM allows only Latin-1 there, S3 keys any Unicode.
+      description: props.description ?? 'Lake Formation data location role, with sts:SetContext (cdk-analytics-access)',
     });
     const keyPattern = s3KeyPattern(this, 'prefix', props.prefix);
     // A location ARN names the prefix without a trailing wildcard or slash.
