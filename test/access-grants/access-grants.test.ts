@@ -1,4 +1,4 @@
-import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { Aspects } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,8 +7,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   AccessGrant, AccessGrantee, AccessGrantOptions, AccessGrantPermission, AccessGrantsInstance, AccessGrantsLocation,
 } from '../../src';
+import { allPolicyStatements, logicalId, newStack } from '../template-helpers';
 
-const env = { account: '111111111111', region: 'us-east-1' };
 const IDC_INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-7223a4d1b8c6e5f0';
 const IDC_APPLICATION_ARN = 'arn:aws:sso::111111111111:application/ssoins-7223a4d1b8c6e5f0/apl-1234567890abcdef';
 const GROUP_ID = '90677d4a4c-1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901';
@@ -17,21 +17,6 @@ const INSTANCE_ARN = 'arn:aws:s3:us-east-1:111111111111:access-grants/default';
 
 const OBJECT_READ = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAcl', 's3:GetObjectVersionAcl', 's3:ListMultipartUploadParts'];
 const OBJECT_WRITE = ['s3:PutObject', 's3:PutObjectAcl', 's3:PutObjectVersionAcl', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:AbortMultipartUpload'];
-
-function newStack() {
-  const app = new App();
-  const stack = new Stack(app, 'S', { env });
-  return { app, stack };
-}
-
-function logicalId(stack: Stack, construct: any): string {
-  return stack.getLogicalId(construct.node.defaultChild ?? construct);
-}
-
-function statementsOf(stack: Stack): any[] {
-  return Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
-    .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
-}
 
 /** A stack with an IdC-associated instance, a bucket and a location on `results/`. */
 function locationStack(options: { readOnly?: boolean; identityCenterArn?: string | null } = {}) {
@@ -133,9 +118,9 @@ describe('AccessGrantsLocation', () => {
     // THEN
     Template.fromStack(stack).hasResourceProperties('AWS::S3::AccessGrantsLocation', { LocationScope: 's3://sales-lake' });
     expect(location.locationScope).toEqual('s3://sales-lake');
-    const objects = statementsOf(stack).find(s => [s.Action].flat().includes('s3:GetObject'));
+    const objects = allPolicyStatements(stack).find(s => [s.Action].flat().includes('s3:GetObject'));
     expect(objects.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::sales-lake/*']] });
-    const list = statementsOf(stack).find(s => s.Action === 's3:ListBucket');
+    const list = allPolicyStatements(stack).find(s => s.Action === 's3:ListBucket');
     expect(list.Condition.StringLike).toBeUndefined();
   });
 
@@ -181,7 +166,7 @@ describe('AccessGrantsLocation', () => {
       StringEquals: { 'aws:ResourceAccount': '111111111111' },
       ArnEquals: { 's3:AccessGrantsInstanceArn': { 'Fn::GetAtt': [logicalId(stack, instance), 'AccessGrantsInstanceArn'] } },
     };
-    expect(statementsOf(stack)).toEqual([
+    expect(allPolicyStatements(stack)).toEqual([
       {
         Effect: 'Allow',
         Action: 's3:ListBucket',
@@ -202,9 +187,9 @@ describe('AccessGrantsLocation', () => {
     const { stack, location } = locationStack({ readOnly: true });
 
     // THEN
-    const objects = statementsOf(stack).find(s => [s.Action].flat().includes('s3:GetObject'));
+    const objects = allPolicyStatements(stack).find(s => [s.Action].flat().includes('s3:GetObject'));
     expect(objects.Action).toEqual(OBJECT_READ);
-    expect(statementsOf(stack).flatMap(s => [s.Action].flat()).filter((a: string) => OBJECT_WRITE.includes(a))).toEqual([]);
+    expect(allPolicyStatements(stack).flatMap(s => [s.Action].flat()).filter((a: string) => OBJECT_WRITE.includes(a))).toEqual([]);
     expect(location.readOnly).toBe(true);
   });
 
@@ -222,7 +207,7 @@ describe('AccessGrantsLocation', () => {
     // THEN
     const via = { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } };
     const keyArn = { 'Fn::GetAtt': [logicalId(stack, key), 'Arn'] };
-    const kmsStatements = statementsOf(stack).filter(s => [s.Action].flat().some((a: string) => a.startsWith('kms:')));
+    const kmsStatements = allPolicyStatements(stack).filter(s => [s.Action].flat().some((a: string) => a.startsWith('kms:')));
     expect(kmsStatements).toEqual([
       { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: keyArn, Condition: via },
       { Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn, Condition: via },

@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rs from 'aws-cdk-lib/aws-redshiftserverless';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RedshiftDataAccessRole, RedshiftTarget } from '../../src';
+import { allPolicyStatements, logicalId } from '../template-helpers';
 
 const env = { account: '111111111111', region: 'us-east-1' };
 
@@ -14,15 +15,6 @@ function serverlessStack() {
   const namespace = new rs.CfnNamespace(stack, 'Ns', { namespaceName: 'sales' });
   const workgroup = new rs.CfnWorkgroup(stack, 'Wg', { workgroupName: 'sales-wg', namespaceName: 'sales' });
   return { stack, namespace, target: RedshiftTarget.serverless({ namespace, workgroup }) };
-}
-
-function statementsOf(stack: Stack): any[] {
-  return Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
-    .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
-}
-
-function logicalId(stack: Stack, construct: any): string {
-  return stack.getLogicalId(construct.node.defaultChild);
 }
 
 describe('RedshiftDataAccessRole', () => {
@@ -56,7 +48,7 @@ describe('RedshiftDataAccessRole', () => {
     role.grantCopyFrom(bucket, 'incoming/');
 
     const bucketId = logicalId(stack, bucket);
-    expect(statementsOf(stack)).toEqual([
+    expect(allPolicyStatements(stack)).toEqual([
       {
         Effect: 'Allow',
         Action: 's3:ListBucket',
@@ -78,7 +70,7 @@ describe('RedshiftDataAccessRole', () => {
     const role = new RedshiftDataAccessRole(stack, 'UnloadRole', { target });
     role.grantUnloadTo(bucket, 'exports/');
 
-    const statements = statementsOf(stack);
+    const statements = allPolicyStatements(stack);
     expect(statements).toContainEqual({
       Effect: 'Allow',
       Action: 's3:PutObject',
@@ -96,7 +88,7 @@ describe('RedshiftDataAccessRole', () => {
     const { stack, target } = serverlessStack();
     const bucket = new s3.Bucket(stack, 'Data', { encryptionKey: new kms.Key(stack, 'Key') });
     new RedshiftDataAccessRole(stack, 'CopyRole', { target }).grantCopyFrom(bucket);
-    const statements = statementsOf(stack);
+    const statements = allPolicyStatements(stack);
     expect(statements).toContainEqual({ Effect: 'Allow', Action: 's3:ListBucket', Resource: { 'Fn::GetAtt': [logicalId(stack, bucket), 'Arn'] } });
     expect(statements).toContainEqual({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': ['Key961B73FD', 'Arn'] } });
   });
@@ -105,7 +97,7 @@ describe('RedshiftDataAccessRole', () => {
     const { stack, target } = serverlessStack();
     const table = new dynamodb.Table(stack, 'Tbl', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
     new RedshiftDataAccessRole(stack, 'CopyRole', { target }).grantCopyFromTable(table);
-    expect(statementsOf(stack)).toEqual([
+    expect(allPolicyStatements(stack)).toEqual([
       { Effect: 'Allow', Action: ['dynamodb:DescribeTable', 'dynamodb:Scan'], Resource: { 'Fn::GetAtt': [logicalId(stack, table), 'Arn'] } },
     ]);
   });
@@ -144,7 +136,7 @@ describe('RedshiftDataAccessRole', () => {
     expect(JSON.stringify(principal)).toMatch(/:iam::111111111111:role\/warehouse/);
     expect(JSON.stringify(principal)).not.toMatch(/:root/);
     // and the first role may assume the second
-    expect(statementsOf(warehouse)).toContainEqual(expect.objectContaining({ Action: 'sts:AssumeRole', Effect: 'Allow' }));
+    expect(allPolicyStatements(warehouse)).toContainEqual(expect.objectContaining({ Action: 'sts:AssumeRole', Effect: 'Allow' }));
     expect(second.roleChainArns).toHaveLength(2);
     expect(warehouse.resolve(second.roleChainArns[0])).toEqual(warehouse.resolve(first.roleArn));
   });

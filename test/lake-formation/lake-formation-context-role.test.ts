@@ -4,23 +4,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { LakeFormationContextRole, LakeFormationContextRoleProps } from '../../src';
+import { allPolicyStatements, logicalId, newStack } from '../template-helpers';
 
-const env = { account: '111111111111', region: 'us-east-1' };
-
-function newStack() {
-  const app = new App();
-  const stack = new Stack(app, 'S', { env });
-  return { app, stack };
-}
-
-function logicalId(stack: Stack, construct: any): string {
-  return stack.getLogicalId(construct.node.defaultChild ?? construct);
-}
-
-function statementsOf(stack: Stack): any[] {
-  return Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
-    .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
-}
 
 function bucketArn(stack: Stack, bucket: s3.IBucket) {
   return { 'Fn::GetAtt': [logicalId(stack, bucket), 'Arn'] };
@@ -59,7 +44,7 @@ describe('LakeFormationContextRole', () => {
     new LakeFormationContextRole(stack, 'Sales', { bucket, prefix: 'warehouse/sales/' });
 
     // THEN
-    expect(statementsOf(stack)).toEqual([
+    expect(allPolicyStatements(stack)).toEqual([
       {
         Effect: 'Allow',
         Action: 's3:ListBucket',
@@ -84,7 +69,7 @@ describe('LakeFormationContextRole', () => {
     new LakeFormationContextRole(stack, 'Sales', { bucket, prefix: 'warehouse/sales/', readOnly: true });
 
     // THEN
-    const statements = statementsOf(stack);
+    const statements = allPolicyStatements(stack);
     expect(statements).toContainEqual({
       Effect: 'Allow',
       Action: 's3:GetObject',
@@ -107,7 +92,7 @@ describe('LakeFormationContextRole', () => {
     new LakeFormationContextRole(stack, 'Sales', { bucket, prefix: 'warehouse/sales/' });
 
     // THEN
-    const kmsStatements = statementsOf(stack).filter(s => [s.Action].flat().some((a: string) => a.startsWith('kms:')));
+    const kmsStatements = allPolicyStatements(stack).filter(s => [s.Action].flat().some((a: string) => a.startsWith('kms:')));
     expect(kmsStatements).toEqual([
       { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { 'Fn::GetAtt': [logicalId(stack, key), 'Arn'] } },
     ]);
@@ -122,7 +107,7 @@ describe('LakeFormationContextRole', () => {
     const role = new LakeFormationContextRole(stack, 'Whole', { bucket });
 
     // THEN
-    expect(statementsOf(stack)).toEqual([
+    expect(allPolicyStatements(stack)).toEqual([
       { Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn(stack, bucket) },
       {
         Effect: 'Allow',
@@ -190,7 +175,7 @@ describe('LakeFormationContextRole', () => {
     template.resourceCountIs('AWS::LakeFormation::Resource', 0);
     template.resourceCountIs('AWS::IAM::Role', 1);
     expect(role.registration).toBeUndefined();
-    expect(statementsOf(stack)).toHaveLength(2);
+    expect(allPolicyStatements(stack)).toHaveLength(2);
   });
 
   test('works with an imported bucket', () => {
@@ -208,7 +193,7 @@ describe('LakeFormationContextRole', () => {
     template.hasResourceProperties('AWS::LakeFormation::Resource', {
       ResourceArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::sales-lake/warehouse/sales']] },
     });
-    expect(statementsOf(stack)).toEqual([
+    expect(allPolicyStatements(stack)).toEqual([
       { Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArnJson, Condition: { StringLike: { 's3:prefix': ['warehouse/sales/*'] } } },
       {
         Effect: 'Allow',
