@@ -52,6 +52,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-redshift',
     '@aws-sdk/client-redshift-serverless',
     '@aws-sdk/client-redshift-data',
+    '@aws-sdk/client-lakeformation',
     // The PostgreSQL scanner (WebAssembly, no native build): tests prove that quoted names and
     // literals stay one token whatever their text (gotcha G6).
     'libpg-query',

@@ -4,11 +4,12 @@
 // Athena query results (the article's "results bucket does not exist").
 // Synthesize with `npx projen examples` (no AWS credentials needed).
 import { App, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
-  AccessGrantee, AccessGrantPermission, AccessGrantsInstance, AccessGrantsLocation, LakeFormationContextRole,
+  AccessGrantee, AccessGrantPermission, AccessGrantsInstance, AccessGrantsLocation, LakeFormationContextRole, LakeFormationSettings,
 } from '../src';
 
 const IDC_INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-7223a4d1b8c6e5f0';
@@ -32,6 +33,10 @@ export class AthenaTipDataStack extends Stack {
     // Lake Formation vends credentials for the sales tables with a role that allows
     // sts:SetContext, never the service-linked role (G14).
     new LakeFormationContextRole(this, 'SalesLocation', { bucket: data, prefix: 'warehouse/sales/', readOnly: true });
+    // Add the data admin and turn on identity context in S3 data events, keeping the
+    // administrators and settings made elsewhere (DataLakeSettings would replace them).
+    const dataAdmin = iam.Role.fromRoleArn(this, 'DataAdmin', 'arn:aws:iam::111111111111:role/data-lake-admin', { mutable: false });
+    new LakeFormationSettings(this, 'LakeSettings', { admins: [dataAdmin], parameters: { SET_CONTEXT: 'TRUE' } });
 
     // S3 Access Grants, associated with IAM Identity Center so grants can name IdC groups.
     const instance = new AccessGrantsInstance(this, 'AccessGrants', { identityCenterArn: IDC_INSTANCE_ARN });

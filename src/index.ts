@@ -17,3 +17,4 @@ export * from './lake-formation/lake-formation-context-role';
 export * from './access-grants/access-grants-instance';
 export * from './access-grants/access-grants-location';
 export * from './access-grants/access-grant';
+export * from './lake-formation/lake-formation-settings';
