@@ -111,6 +111,8 @@ export class IdentityCenterStack extends Stack {
       region: 'us-east-1',
       groupIds: [ANALYSTS.groupId, ENGINEERS.groupId],
       accounts: ['111111111111'],
+      // Query Editor v2's own permissions: the read-only policy AWS documents for this permission set.
+      managedPolicyArns: ['arn:aws:iam::aws:policy/AmazonRedshiftQueryEditorV2ReadSharing'],
     });
   }
 }

@@ -1,4 +1,4 @@
-import { Aws, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as sso from 'aws-cdk-lib/aws-sso';
 import { Construct } from 'constructs';
 import { stableIdPart } from '../core/private/ids';
@@ -45,13 +45,25 @@ export interface QueryEditorV2PermissionSetProps {
    * @default Duration.hours(1)
    */
   readonly sessionDuration?: Duration;
+
+  /**
+   * Managed policies for Query Editor v2's own actions (`sqlworkbench:*`), which the library does
+   * not choose for you: AWS documents the read-only `AmazonRedshiftQueryEditorV2ReadSharing` for
+   * this permission set, or give a customer-managed policy of your own (by ARN). `*FullAccess`
+   * and `AdministratorAccess` policies are refused.
+   *
+   * @see https://docs.aws.amazon.com/singlesignon/latest/userguide/setting-up-tip-redshift.html
+   * @default - none: only the IdC application look-ups below, not enough to run queries in Query Editor v2
+   */
+  readonly managedPolicyArns?: string[];
 }
 
 /**
  * An IAM Identity Center permission set for Amazon Redshift Query Editor v2 with trusted
  * identity propagation: its relay state opens Query Editor v2 in the warehouse's Region, and it
- * allows what AWS documents for it (the `AmazonRedshiftQueryEditorV2ReadSharing` managed policy
- * and the IdC application look-ups), instead of administrator access.
+ * allows the IdC application look-ups AWS documents for it, instead of administrator access.
+ * Query Editor v2's own permissions come from the managed policy you choose (`managedPolicyArns`):
+ * the library attaches no AWS-managed policy by itself.
  *
  * Deploy it in the stack of the IAM Identity Center management (or delegated administrator)
  * account: permission sets are created there.
@@ -81,6 +93,12 @@ export class QueryEditorV2PermissionSet extends Construct {
     const hours = duration.toHours({ integral: false });
     check(hours >= 1 && hours <= 12, this, 'sessionDuration', `${hours} hours`, 'Use between 1 and 12 hours.');
     const region = props.region ?? Stack.of(this).region;
+    const managedPolicyArns = props.managedPolicyArns ?? [];
+    for (const arn of managedPolicyArns) {
+      // G21: least privilege is the point of this library; a full-access policy is never the fix.
+      check(Token.isUnresolved(arn) || !/(FullAccess|AdministratorAccess)$/.test(arn), this, 'managedPolicyArns', arn,
+        'Attach a read-only or scoped policy (AWS documents AmazonRedshiftQueryEditorV2ReadSharing for Query Editor v2), not a *FullAccess or AdministratorAccess one.');
+    }
 
     this.permissionSet = new sso.CfnPermissionSet(this, 'Resource', {
       instanceArn: props.idcInstanceArn,
@@ -88,7 +106,7 @@ export class QueryEditorV2PermissionSet extends Construct {
       description: 'Amazon Redshift Query Editor v2 with IAM Identity Center (cdk-analytics-access)',
       relayStateType: `https://${region}.console.aws.amazon.com/sqlworkbench/home`,
       sessionDuration: duration.toIsoString(),
-      managedPolicies: [`arn:${Aws.PARTITION}:iam::aws:policy/AmazonRedshiftQueryEditorV2ReadSharing`],
+      managedPolicies: managedPolicyArns.length > 0 ? managedPolicyArns : undefined,
       inlinePolicy: {
         Version: '2012-10-17',
         Statement: [{

@@ -88,6 +88,13 @@ export interface QueryEditorAccessOptions {
   readonly accounts: string[];
 
   /**
+   * Managed policies for Query Editor v2's own actions (see `QueryEditorV2PermissionSetProps`).
+   *
+   * @default - none
+   */
+  readonly managedPolicyArns?: string[];
+
+  /**
    * The name of the permission set.
    *
    * @default 'RedshiftQueryEditorV2'
@@ -411,6 +418,7 @@ export class RedshiftIdcApplication extends Construct {
         accounts: props.queryEditorAccess.accounts,
         permissionSetName: props.queryEditorAccess.permissionSetName,
         sessionDuration: props.queryEditorAccess.sessionDuration,
+        managedPolicyArns: props.queryEditorAccess.managedPolicyArns,
       });
     }
   }

@@ -10,6 +10,7 @@ import {
   DatabaseGrant,
   IdcApplicationType,
   IdcServiceIntegration,
+  QueryEditorV2PermissionSet,
   RedshiftIdcApplication,
   RedshiftIdcApplicationProps,
   RedshiftRoleAssociation,
@@ -307,10 +308,28 @@ describe('RedshiftIdcApplication', () => {
       Name: 'RedshiftQueryEditorV2',
       SessionDuration: 'PT4H',
       RelayStateType: { 'Fn::Join': ['', ['https://', { Ref: 'AWS::Region' }, '.console.aws.amazon.com/sqlworkbench/home']] },
+      // The library attaches no AWS-managed policy by itself.
+      ManagedPolicies: Match.absent(),
     });
     template.resourceCountIs('AWS::SSO::Assignment', 4);
     template.hasResourceProperties('AWS::SSO::Assignment', { PrincipalId: OTHER_GROUP_ID, TargetId: '222222222222', TargetType: 'AWS_ACCOUNT', PrincipalType: 'GROUP' });
   });
+
+  test('Query Editor v2 permission set: the managed policy the user chooses is passed through', () => {
+    const { stack, target, auth } = clusterStack();
+    const readSharing = 'arn:aws:iam::aws:policy/AmazonRedshiftQueryEditorV2ReadSharing';
+    new RedshiftIdcApplication(stack, 'Idc', {
+      target, idcInstanceArn: INSTANCE, sqlAuth: auth, queryEditorAccess: { accounts: ['111111111111'], managedPolicyArns: [readSharing] },
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::SSO::PermissionSet', { ManagedPolicies: [readSharing] });
+  });
+
+  test.each(['arn:aws:iam::aws:policy/AmazonRedshiftQueryEditorV2FullAccess', 'arn:aws:iam::aws:policy/AdministratorAccess'])(
+    'fails when the permission set is given %s (G21)', (arn) => {
+      const stack = new Stack(new App(), 'Stack', { env });
+      expect(() => new QueryEditorV2PermissionSet(stack, 'QueryEditor', { idcInstanceArn: INSTANCE, managedPolicyArns: [arn] }))
+        .toThrow(/\[Stack\/QueryEditor\] managedPolicyArns: .* is not valid\. Attach a read-only or scoped policy/);
+    });
 
   test('warns when the IdC role is granted anything else, or made a default role (G2)', () => {
     const { stack, target, auth } = clusterStack();

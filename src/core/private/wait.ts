@@ -77,7 +77,7 @@ export class Budget {
 }
 
 /** Capped exponential backoff: 2 s, 4 s, 8 s, ... at most 30 s. */
-export function backoffMs(attempt: number): number {
+function backoffMs(attempt: number): number {
   return Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** attempt);
 }
 
