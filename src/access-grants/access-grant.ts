@@ -1,9 +1,9 @@
-import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AccessGrantsInstance } from './access-grants-instance';
 import type { AccessGrantsLocation } from './access-grants-location';
+import { checkIdentityStoreId } from '../core/private/identity-center';
 import { checkS3KeyPrefix } from '../core/private/s3-prefix';
 import { check, validationError } from '../core/private/validation';
 
@@ -17,7 +17,6 @@ export enum AccessGrantPermission {
 }
 
 /** The identity store id format of IAM Identity Center users and groups. */
-const IDENTITY_STORE_ID = /^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/;
 
 /**
  * Who an access grant is for.
@@ -154,9 +153,4 @@ export class AccessGrant extends Construct {
       applicationArn: props.applicationArn,
     });
   }
-}
-
-function checkIdentityStoreId(where: string, prop: string, value: string): void {
-  check(Token.isUnresolved(value) || IDENTITY_STORE_ID.test(value), where, prop, value,
-    'Give the identity store id (a UUID, optionally prefixed by 10 hex digits and "-"), not the display name.');
 }

@@ -1,6 +1,7 @@
 import { Resource, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { identityCenterInstanceId } from '../core/private/identity-center';
 import { check } from '../core/private/validation';
 
 /**
@@ -66,9 +67,7 @@ export class AccessGrantsInstance extends Resource implements IAccessGrantsInsta
   constructor(scope: Construct, id: string, props: AccessGrantsInstanceProps = {}) {
     super(scope, id);
     if (props.identityCenterArn !== undefined) {
-      check(Token.isUnresolved(props.identityCenterArn) || /^arn:aws[a-z-]*:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/.test(props.identityCenterArn),
-        this, 'identityCenterArn', props.identityCenterArn,
-        'Give the IAM Identity Center INSTANCE ARN, arn:aws:sso:::instance/ssoins-<16 characters>, not an application ARN.');
+      identityCenterInstanceId(this, 'identityCenterArn', props.identityCenterArn);
     }
     this.resource = new s3.CfnAccessGrantsInstance(this, 'Resource', { identityCenterArn: props.identityCenterArn });
     this.instanceArn = this.resource.attrAccessGrantsInstanceArn;

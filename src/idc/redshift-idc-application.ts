@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as redshift from 'aws-cdk-lib/aws-redshift';
 import * as sso from 'aws-cdk-lib/aws-sso';
@@ -6,11 +6,12 @@ import { Construct, IConstruct } from 'constructs';
 import { QueryEditorV2PermissionSet } from './query-editor-v2-permission-set';
 import { DataApiAuth } from '../core/data-api-auth';
 import { DatabaseGrant } from '../core/database-grant';
+import { checkIdentityStoreId, identityCenterInstanceId } from '../core/private/identity-center';
 import { stableIdPart } from '../core/private/ids';
 import { suppressNag } from '../core/private/nag';
 import { markDedicatedRole } from '../core/private/role-purpose';
 import { libraryLiteral } from '../core/private/sql-text';
-import { check, validationError } from '../core/private/validation';
+import { check } from '../core/private/validation';
 import { RedshiftRoleAssociation } from '../core/redshift-role-association';
 import { RedshiftSql } from '../core/redshift-sql';
 import { RedshiftTarget, RedshiftTargetKind } from '../core/redshift-target';
@@ -298,7 +299,7 @@ export class RedshiftIdcApplication extends Construct {
     validate(this, props, {
       applicationName, displayName, identityNamespace: this.identityNamespace, applicationType, integrations, createIdentityProvider,
     });
-    const instanceId = idcInstanceId(this, props.idcInstanceArn);
+    const instanceId = identityCenterInstanceId(this, 'idcInstanceArn', props.idcInstanceArn);
 
     // G5: the trusted-identity-propagation trust shape is AssumeRole + SetContext for both principals.
     this.role = new iam.Role(this, 'Role', {
@@ -486,23 +487,12 @@ function validate(scope: Construct, props: RedshiftIdcApplicationProps, names: R
       'Each group id may appear only once: one IdC group has one name, and so one database role.');
     seen.add(group.groupName);
     seen.add(`id:${group.groupId}`);
-    check(!known(group.groupId) || /^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/.test(group.groupId),
-      scope, 'groups.groupId', group.groupId, 'Give the identity store group id (a UUID, optionally prefixed by 10 hex digits and "-"), not the group name.');
+    if (known(group.groupId)) {
+      checkIdentityStoreId(scope, 'groups.groupId', group.groupId);
+    }
     // The role name is an identifier of at most 127 bytes; Sql.identifier says so with the name.
     Sql.identifier(`${names.identityNamespace}:${group.groupName}`);
   }
-}
-
-function idcInstanceId(scope: Construct, instanceArn: string): string {
-  if (Token.isUnresolved(instanceArn)) {
-    return Fn.select(1, Fn.split('/', instanceArn));
-  }
-  const match = /^arn:aws[a-z-]*:sso:::instance\/((?:sso)?ins-[a-zA-Z0-9-.]{16})$/.exec(instanceArn);
-  if (!match) {
-    throw validationError(scope, 'idcInstanceArn', instanceArn,
-      'Give the IAM Identity Center instance ARN, arn:aws:sso:::instance/ssoins-<16 characters> (aws sso-admin list-instances).');
-  }
-  return match[1];
 }
 
 type ServiceIntegrationProperty = redshift.CfnRedshiftIdcApplication.ServiceIntegrationsUnionProperty;

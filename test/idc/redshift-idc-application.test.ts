@@ -380,7 +380,7 @@ describe('RedshiftIdcApplication', () => {
       ['an application name with a double hyphen', (p) => ({ ...p, applicationName: 'a--b' }), /applicationName/],
       ['a display name with a space', (p) => ({ ...p, displayName: 'my app' }), /displayName: "my app" is not valid\. .*no spaces/],
       ['an identity namespace with a colon', (p) => ({ ...p, identityNamespace: 'AWS:IDC' }), /identityNamespace: "AWS:IDC"/],
-      ['a malformed instance ARN', (p) => ({ ...p, idcInstanceArn: 'ssoins-7223a4d1b8c6e5f0' }), /idcInstanceArn: "ssoins-7223a4d1b8c6e5f0" is not valid\. Give the IAM Identity Center instance ARN/],
+      ['a malformed instance ARN', (p) => ({ ...p, idcInstanceArn: 'ssoins-7223a4d1b8c6e5f0' }), /idcInstanceArn: "ssoins-7223a4d1b8c6e5f0" is not valid\. Give the IAM Identity Center INSTANCE ARN/],
       ['IdC in another Region (G3)', (p) => ({ ...p, idcRegion: 'eu-west-1' }), /idcRegion: "eu-west-1" is not valid\. IAM Identity Center must be in the warehouse's Region \(us-east-1\)/],
       ['Lakehouse without Redshift connect (G18)', (p) => ({ ...p, applicationType: IdcApplicationType.LAKEHOUSE, serviceIntegrations: [IdcServiceIntegration.LAKE_FORMATION_QUERY] }),
         /serviceIntegrations: .* is not valid\. A Lakehouse application needs both LAKE_FORMATION_QUERY and REDSHIFT_CONNECT; add RedshiftConnect/],
