@@ -53,6 +53,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-redshift-serverless',
     '@aws-sdk/client-redshift-data',
     '@aws-sdk/client-lakeformation',
+    '@aws-sdk/client-athena',
     // The PostgreSQL scanner (WebAssembly, no native build): tests prove that quoted names and
     // literals stay one token whatever their text (gotcha G6).
     'libpg-query',

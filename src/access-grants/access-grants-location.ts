@@ -67,11 +67,21 @@ export class AccessGrantsLocation extends Construct {
   public readonly locationScope: string;
   /** Whether grants on this location can only read. */
   public readonly readOnly: boolean;
+  /** The bucket. */
+  public readonly bucket: s3.IBucket;
+  /**
+   * The key prefix of the location.
+   *
+   * @default - the whole bucket
+   */
+  public readonly prefix?: string;
 
   constructor(scope: Construct, id: string, props: AccessGrantsLocationProps) {
     super(scope, id);
     this.instance = props.instance;
     this.readOnly = props.readOnly ?? false;
+    this.bucket = props.bucket;
+    this.prefix = props.prefix;
     const keyPattern = s3KeyPattern(this, 'prefix', props.prefix);
     this.locationScope = `s3://${props.bucket.bucketName}${props.prefix === undefined ? '' : `/${props.prefix}`}`;
 

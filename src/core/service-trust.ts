@@ -177,6 +177,47 @@ export class ServiceTrust extends iam.PrincipalBase implements iam.IAssumeRolePr
   }
 
   /**
+   * Amazon Athena (`athena.amazonaws.com`) for the execution role of an IAM Identity Center
+   * enabled workgroup: `sts:AssumeRole` and `sts:SetContext`, which carries the user's identity
+   * to Lake Formation and S3 Access Grants (G17). AWS documents no `aws:SourceAccount` /
+   * `aws:SourceArn` condition for this role (the role the Athena console creates has none).
+   *
+   * @see https://docs.aws.amazon.com/athena/latest/ug/workgroups-identity-center.html
+   */
+  public static athena(): ServiceTrust {
+    return new ServiceTrust(['athena.amazonaws.com'], [{ actions: ['sts:AssumeRole', SessionAction.SET_CONTEXT] }]);
+  }
+
+  /**
+   * Amazon EMR Studio (`elasticmapreduce.amazonaws.com`) for a Studio's service role:
+   * `sts:AssumeRole` from this account's EMR resources (`aws:SourceAccount`, and `aws:SourceArn`
+   * like `arn:<partition>:elasticmapreduce:<region>:<account>:*`), as the EMR Studio guide
+   * documents against the confused deputy.
+   *
+   * @see https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-studio-service-role.html
+   */
+  public static emrStudioService(): ServiceTrust {
+    return new ServiceTrust(['elasticmapreduce.amazonaws.com'], [{
+      actions: ['sts:AssumeRole'],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:elasticmapreduce:${Aws.REGION}:${Aws.ACCOUNT_ID}:*` },
+      },
+    }]);
+  }
+
+  /**
+   * Amazon EMR Studio (`elasticmapreduce.amazonaws.com`) for the user role of a Studio with IAM
+   * Identity Center: `sts:AssumeRole` and `sts:SetContext`, with which the Studio starts trusted
+   * identity propagation. AWS documents no source condition for this role.
+   *
+   * @see https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-studio-user-permissions.html
+   */
+  public static emrStudioUser(): ServiceTrust {
+    return new ServiceTrust(['elasticmapreduce.amazonaws.com'], [{ actions: ['sts:AssumeRole', SessionAction.SET_CONTEXT] }]);
+  }
+
+  /**
    * Amazon S3 Access Grants (`access-grants.s3.amazonaws.com`) for a location role: the two
    * statements of the trusted identity propagation tutorial (G15), each conditioned on
    * `aws:SourceAccount` and `aws:SourceArn` = the instance; `sts:SetContext` only with the

@@ -44,6 +44,36 @@ describe('ServiceTrust', () => {
     ]);
   });
 
+  test('athena allows AssumeRole and SetContext for the IdC workgroup execution role (G17)', () => {
+    expect(trustOf(ServiceTrust.athena())).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'athena.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:SetContext'] },
+    ]);
+  });
+
+  test('emrStudioService trusts EMR from this account\'s EMR resources (documented confused-deputy conditions)', () => {
+    expect(trustOf(ServiceTrust.emrStudioService())).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'elasticmapreduce.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: {
+            'aws:SourceArn': {
+              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':elasticmapreduce:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':*']],
+            },
+          },
+        },
+      },
+    ]);
+  });
+
+  test('emrStudioUser allows AssumeRole and SetContext (the Studio starts trusted identity propagation)', () => {
+    expect(trustOf(ServiceTrust.emrStudioUser())).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'elasticmapreduce.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:SetContext'] },
+    ]);
+  });
+
   test('events trusts events.amazonaws.com from the account of the role (confused deputy)', () => {
     expect(trustOf(ServiceTrust.events())).toEqual([
       {
