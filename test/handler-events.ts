@@ -1,4 +1,5 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { setHttpPut } from '../src/core/private/cfn-response';
 
 /** The fields every CloudFormation custom-resource event of one resource shares. */
 export interface EventBase {
@@ -51,4 +52,13 @@ export function fakeClock() {
     },
   };
   return clock;
+}
+
+/** The responses a handler sends to CloudFormation, captured instead of PUT to the presigned URL. */
+export function captureResponses(): Array<{ url: string; body: Record<string, unknown> }> {
+  const sent: Array<{ url: string; body: Record<string, unknown> }> = [];
+  setHttpPut(async (url, body) => {
+    sent.push({ url, body: JSON.parse(body) });
+  });
+  return sent;
 }

@@ -16,7 +16,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler, onEvent, OWNER_TAG, parseProps } from '../../src/athena/private/athena-idc-work-group.lambda';
 import { CREATE_FAILED_PHYSICAL_ID, setHttpPut } from '../../src/core/private/cfn-response';
-import { cfnEvents, fakeClock, lambdaContext, Props } from '../handler-events';
+import { captureResponses, cfnEvents, fakeClock, lambdaContext, Props } from '../handler-events';
 
 const athena = mockClient(AthenaClient);
 
@@ -167,13 +167,7 @@ const deleteCalls = () => inputs<{ WorkGroup: string; RecursiveDeleteOption?: bo
 /** The commands sent, in order, by short name. */
 const commandNames = () => athena.calls().map((call) => (call.args[0] as object).constructor.name.replace(/Command$/, ''));
 
-function capture() {
-  const sent: Array<{ url: string; body: Record<string, unknown> }> = [];
-  setHttpPut(async (url, body) => {
-    sent.push({ url, body: JSON.parse(body) });
-  });
-  return sent;
-}
+const capture = captureResponses;
 
 beforeEach(() => {
   athena.reset();

@@ -13,7 +13,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { CREATE_FAILED_PHYSICAL_ID, setHttpPut } from '../../src/core/private/cfn-response';
 import { describeFailure, handler, onEvent, parseProps } from '../../src/core/private/redshift-sql.lambda';
-import { cfnEvents, fakeClock, lambdaContext, Props } from '../handler-events';
+import { captureResponses, cfnEvents, fakeClock, lambdaContext, Props } from '../handler-events';
 
 const data = mockClient(RedshiftDataClient);
 
@@ -90,13 +90,7 @@ const started = () => data.calls()
 const namedError = (name: string, message: string) => Object.assign(new Error(message), { name });
 const failure = (error: string, queryString?: string): Description => ({ Status: 'FAILED', Error: error, QueryString: queryString });
 
-function capture() {
-  const sent: Array<{ url: string; body: Record<string, unknown> }> = [];
-  setHttpPut(async (url, body) => {
-    sent.push({ url, body: JSON.parse(body) });
-  });
-  return sent;
-}
+const capture = captureResponses;
 
 beforeEach(() => {
   data.reset();

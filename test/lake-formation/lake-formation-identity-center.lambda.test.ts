@@ -16,7 +16,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { CREATE_FAILED_PHYSICAL_ID, setHttpPut } from '../../src/core/private/cfn-response';
 import { handler, onEvent, parseProps } from '../../src/lake-formation/private/lake-formation-identity-center.lambda';
-import { cfnEvents, fakeClock, lambdaContext, Props } from '../handler-events';
+import { captureResponses, cfnEvents, fakeClock, lambdaContext, Props } from '../handler-events';
 
 const lf = mockClient(LakeFormationClient);
 
@@ -141,13 +141,7 @@ const existing = (instanceArn = INSTANCE): Configuration => ({
   ShareRecipients: principals('333333333333'),
 });
 
-function capture() {
-  const sent: Array<{ url: string; body: Record<string, unknown> }> = [];
-  setHttpPut(async (url, body) => {
-    sent.push({ url, body: JSON.parse(body) });
-  });
-  return sent;
-}
+const capture = captureResponses;
 
 beforeEach(() => {
   lf.reset();

@@ -10,7 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { setHttpPut } from '../../src/core/private/cfn-response';
 import { handler, merge, onEvent, parseProps } from '../../src/lake-formation/private/lake-formation-settings.lambda';
-import { cfnEvents, fakeClock, lambdaContext, Props } from '../handler-events';
+import { captureResponses, cfnEvents, fakeClock, lambdaContext, Props } from '../handler-events';
 
 const lf = mockClient(LakeFormationClient);
 
@@ -81,13 +81,7 @@ const ids = (list: DataLakeSettings['DataLakeAdmins']) => (list ?? []).map((p) =
 
 const props = (extra: Props = {}): Props => ({ Admins: [OURS], ReadOnlyAdmins: [], Parameters: {}, ...extra });
 
-function capture() {
-  const sent: Array<{ url: string; body: Record<string, unknown> }> = [];
-  setHttpPut(async (url, body) => {
-    sent.push({ url, body: JSON.parse(body) });
-  });
-  return sent;
-}
+const capture = captureResponses;
 
 beforeEach(() => {
   lf.reset();
