@@ -4,6 +4,7 @@ import * as sso from 'aws-cdk-lib/aws-sso';
 import { Construct } from 'constructs';
 import { AthenaIdcWorkGroupFunction } from './private/athena-idc-work-group-function';
 import { AccessGrant, AccessGrantee, AccessGrantPermission } from '../access-grants/access-grant';
+import { AccessGrantsInstance } from '../access-grants/access-grants-instance';
 import { AccessGrantsLocation } from '../access-grants/access-grants-location';
 import { allowIdentityCenterApplicationManagement, checkIdentityStoreId, identityCenterInstanceId } from '../core/private/identity-center';
 import { stableIdPart } from '../core/private/ids';
@@ -168,6 +169,10 @@ export class AthenaIdcWorkGroup extends Construct {
       `The results location's Access Grants instance is associated with another IAM Identity Center instance than ${instanceArn}: `
       + 'Athena could not vend result credentials to the workgroup\'s users. Associate both with the same instance.');
 
+    check(!(location.instance instanceof AccessGrantsInstance && grantsIdc === undefined), this, 'resultsLocation', location.locationScope,
+      'Athena writes the results through S3 Access Grants as the IdC user: give identityCenterArn to the AccessGrantsInstance.');
+    check(location.prefix === undefined || Token.isUnresolved(location.prefix) || location.prefix.endsWith('/'), this, 'resultsLocation', location.prefix,
+      'Give the results location a prefix that ends in "/" (a folder), so the output location and the results grants name the same keys.');
     this.workGroupName = props.workGroupName ?? generatedName(this, instanceId);
     check(Token.isUnresolved(this.workGroupName) || /^[a-zA-Z0-9._-]{1,128}$/.test(this.workGroupName), this, 'workGroupName', this.workGroupName,
       'Give 1 to 128 letters, digits, ".", "_" or "-".');
@@ -190,8 +195,10 @@ export class AthenaIdcWorkGroup extends Construct {
     }
     const timeout = props.timeout ?? Duration.minutes(2);
     check(timeout.toSeconds() >= 10 && timeout.toSeconds() <= 14 * 60, this, 'timeout', timeout.toHumanString(), 'Give between 10 seconds and 14 minutes.');
-    claimName(this, this.workGroupName);
     this.workGroupArn = stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName });
+
+    // Last: a construct that failed a check above claims nothing.
+    claimName(this, this.workGroupName);
 
     this.executionRole = props.executionRole ?? this.createExecutionRole(location, props.catalogWrites ?? false);
 

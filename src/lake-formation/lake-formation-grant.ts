@@ -171,6 +171,10 @@ export class LakeFormationGrant extends Construct {
     }
     const catalogId = resource.catalogId ?? Stack.of(this).account;
     check(Token.isUnresolved(catalogId) || /^\d{12}$/.test(catalogId), this, 'resource.catalogId', catalogId, 'Give the 12-digit account id of the catalog.');
+
+    check(props.identityCenter === undefined || principal.isDirectoryIdentity, this, 'identityCenter', 'set',
+      'Give identityCenter only for grants to LakeFormationPrincipal.directoryGroup or directoryUser.');
+    // Last: a construct that failed a check above claims nothing.
     claimPrincipalResource(this, principal, resource, catalogId);
 
     this.resource = new lakeformation.CfnPrincipalPermissions(this, 'Resource', {
@@ -188,10 +192,9 @@ export class LakeFormationGrant extends Construct {
       permissionsWithGrantOption: props.grantablePermissions ?? [],
     });
     if (props.identityCenter) {
-      check(principal.isDirectoryIdentity, this, 'identityCenter', 'set',
-        'Give identityCenter only for grants to LakeFormationPrincipal.directoryGroup or directoryUser.');
       this.resource.node.addDependency(props.identityCenter);
     }
+
   }
 }
 
@@ -209,15 +212,14 @@ const GRANTS_BY_APP = new WeakMap<IConstruct, Map<string, string>>();
  * second grant of the same pair would be emptied whenever the first is removed.
  */
 function claimPrincipalResource(scope: IConstruct, principal: LakeFormationPrincipal, resource: LakeFormationResource, catalogId: string): void {
-  if ([principal.key, resource.databaseName, resource.tableName ?? '', catalogId].some((part) => Token.isUnresolved(part))) {
-    return;
-  }
-  const key = `${catalogId}|${principal.key}|${resource.databaseName}|${resource.tableName ?? '*'}`;
+  // A token's text stands for one value, so unresolved parts compare correctly as text.
+  const key = `${catalogId}|${principal.key}|${resource.kind}|${resource.databaseName}|${resource.tableName ?? '*'}`;
   const claims = GRANTS_BY_APP.get(scope.node.root) ?? new Map<string, string>();
   GRANTS_BY_APP.set(scope.node.root, claims);
   const owner = claims.get(key);
   check(owner === undefined, scope, 'principal', principal.key,
-    `${owner} already grants this principal permissions on ${resource.databaseName}.${resource.tableName ?? '*'}: deleting either grant revokes `
+    `${owner} already grants this principal permissions on ${resource.kind === 'database' ? `database ${resource.databaseName}`
+      : `${resource.databaseName}.${resource.tableName ?? '*'}`}: deleting either grant revokes `
     + 'everything the principal holds there. Put all the permissions in one LakeFormationGrant.');
   claims.set(key, scope.node.path);
 }

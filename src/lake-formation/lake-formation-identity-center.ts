@@ -90,7 +90,8 @@ export class LakeFormationIdentityCenter extends Construct {
       purpose: 'create, update and delete the Lake Formation IAM Identity Center configuration',
       wildcardReason: 'the lakeformation:*IdentityCenterConfiguration actions have no resource type; Lake Formation creates its IdC '
         + 'application with the caller\'s credentials, so the sso: application actions are granted on application/<instance id>/* '
-        + '(any account: the instance\'s) and applicationProvider/*; RAM resource shares get generated names.',
+        + '(any account: the instance\'s) and applicationProvider/*; RAM resource shares get generated names, and ram:CreateResourceShare / '
+        + 'GetResourceShares have no resource type.',
     });
     // Lake Formation supports no resource ARN in policies (Service Authorization Reference).
     provider.fn.addToRolePolicy(new iam.PolicyStatement({
@@ -107,8 +108,13 @@ export class LakeFormationIdentityCenter extends Construct {
     if ((props.shareRecipients ?? []).length > 0) {
       // Sharing with other accounts goes through AWS RAM resource shares in this account.
       provider.fn.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['ram:CreateResourceShare', 'ram:DeleteResourceShare', 'ram:AssociateResourceShare', 'ram:DisassociateResourceShare', 'ram:GetResourceShares'],
+        actions: ['ram:DeleteResourceShare', 'ram:AssociateResourceShare', 'ram:DisassociateResourceShare'],
         resources: [`arn:${Aws.PARTITION}:ram:${Aws.REGION}:${Aws.ACCOUNT_ID}:resource-share/*`],
+      }));
+      // CreateResourceShare and GetResourceShares have no resource type.
+      provider.fn.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['ram:CreateResourceShare', 'ram:GetResourceShares'],
+        resources: ['*'],
       }));
     }
 
