@@ -18,3 +18,8 @@ export * from './access-grants/access-grants-instance';
 export * from './access-grants/access-grants-location';
 export * from './access-grants/access-grant';
 export * from './lake-formation/lake-formation-settings';
+export * from './lake-formation/lake-formation-identity-center';
+export * from './lake-formation/lake-formation-grant';
+export * from './athena/athena-idc-work-group';
+export * from './emr/emr-idc-studio';
+export * from './athena/athena-trusted-identity-propagation';

@@ -306,7 +306,7 @@ export class AthenaIdcWorkGroup extends Construct {
     suppressNag(role, 'AwsSolutions-IAM5',
       'lakeformation:GetDataAccess has no resource type; the Glue catalog actions are on this account\'s databases and tables (Lake Formation '
       + 'decides per user); athena:GetDataCatalog on this account\'s data catalogs.',
-    [/^Resource::\*$/, /^Resource::arn:<AWS::Partition>:glue:.*:(database\/\*|table\/\*\/\*)$/, /^Resource::arn:<AWS::Partition>:athena:.*:datacatalog\/\*$/]);
+      [/^Resource::\*$/, /^Resource::arn:<AWS::Partition>:glue:.*:(database\/\*|table\/\*\/\*)$/, /^Resource::arn:<AWS::Partition>:athena:.*:datacatalog\/\*$/]);
     return role;
   }
 
