@@ -13,6 +13,18 @@ export interface EventBase {
 
 export type Props = Record<string, unknown>;
 
+/** The event fields of one custom resource of type `resourceType` in a stack of `account`. */
+export function eventBase(resourceType: string, logicalResourceId: string, account = '111111111111'): EventBase {
+  return {
+    ServiceToken: `arn:aws:lambda:us-east-1:${account}:function:handler`,
+    ResponseURL: 'https://cloudformation-custom-resource-response.example/presigned',
+    StackId: `arn:aws:cloudformation:us-east-1:${account}:stack/app/1234`,
+    RequestId: 'request-1',
+    LogicalResourceId: logicalResourceId,
+    ResourceType: resourceType,
+  };
+}
+
 /** Create, Update and Delete events for one resource, as CloudFormation sends them to a handler. */
 export function cfnEvents(base: EventBase) {
   const withToken = (props: Props) => ({ ServiceToken: base.ServiceToken, ...props });

@@ -16,18 +16,11 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler, onEvent, OWNER_TAG, parseProps } from '../../src/athena/private/athena-idc-work-group.lambda';
 import { CREATE_FAILED_PHYSICAL_ID, setHttpPut } from '../../src/core/private/cfn-response';
-import { captureResponses, cfnEvents, fakeClock, lambdaContext, Props } from '../handler-events';
+import { captureResponses, cfnEvents, eventBase, fakeClock, lambdaContext, Props } from '../handler-events';
 
 const athena = mockClient(AthenaClient);
 
-const BASE = {
-  ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:idc-work-group',
-  ResponseURL: 'https://cloudformation-custom-resource-response.example/presigned',
-  StackId: 'arn:aws:cloudformation:us-east-1:111111111111:stack/app/1234',
-  RequestId: 'request-1',
-  LogicalResourceId: 'WorkGroup',
-  ResourceType: 'Custom::AthenaIdcWorkGroup',
-};
+const BASE = eventBase('Custom::AthenaIdcWorkGroup', 'WorkGroup');
 const { createEvent, updateEvent, deleteEvent } = cfnEvents(BASE);
 
 const NAME = 'analysts-wg';

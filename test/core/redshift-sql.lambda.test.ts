@@ -13,7 +13,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { CREATE_FAILED_PHYSICAL_ID, setHttpPut } from '../../src/core/private/cfn-response';
 import { describeFailure, handler, onEvent, parseProps } from '../../src/core/private/redshift-sql.lambda';
-import { captureResponses, cfnEvents, fakeClock, lambdaContext, Props } from '../handler-events';
+import { captureResponses, cfnEvents, eventBase, fakeClock, lambdaContext, Props } from '../handler-events';
 
 const data = mockClient(RedshiftDataClient);
 
@@ -21,14 +21,7 @@ const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:redshift-ad
 const WORKGROUP_ID = 'SqlResource:workgroup/wg1/dev';
 const CLUSTER_ID = 'SqlResource:cluster/c1/dev';
 
-const BASE = {
-  ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:sql',
-  ResponseURL: 'https://cloudformation-custom-resource-response.example/presigned',
-  StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/1234',
-  RequestId: 'request-1',
-  LogicalResourceId: 'SqlResource',
-  ResourceType: 'Custom::RedshiftSql',
-};
+const BASE = eventBase('Custom::RedshiftSql', 'SqlResource', '123456789012');
 const { createEvent, updateEvent, deleteEvent } = cfnEvents(BASE);
 
 const workgroupProps = (extra: Props = {}): Props => ({

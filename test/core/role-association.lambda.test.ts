@@ -18,7 +18,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { CREATE_FAILED_PHYSICAL_ID, customResourceHandler, responseBody, setHttpPut } from '../../src/core/private/cfn-response';
 import { handler, onEvent, parseNamespaceRole } from '../../src/core/private/role-association.lambda';
-import { cfnEvents, fakeClock, lambdaContext, Props } from '../handler-events';
+import { cfnEvents, eventBase, fakeClock, lambdaContext, Props } from '../handler-events';
 
 const redshift = mockClient(RedshiftClient);
 const serverless = mockClient(RedshiftServerlessClient);
@@ -29,14 +29,7 @@ const OURS_C = 'arn:aws:iam::123456789012:role/ours-c';
 const FOREIGN = 'arn:aws:iam::123456789012:role/foreign';
 const OTHER_OWNER = 'arn:aws:iam::123456789012:role/other-owner';
 
-const BASE = {
-  ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:assoc',
-  ResponseURL: 'https://cloudformation-custom-resource-response.example/presigned',
-  StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/1234',
-  RequestId: 'request-1',
-  LogicalResourceId: 'RoleAssociation',
-  ResourceType: 'Custom::RedshiftRoleAssociation',
-};
+const BASE = eventBase('Custom::RedshiftRoleAssociation', 'RoleAssociation', '123456789012');
 const { createEvent, updateEvent, deleteEvent } = cfnEvents(BASE);
 
 const clusterProps = (extra: Props = {}): Props => ({ TargetType: 'cluster', TargetName: 'c1', WaitTimeoutSeconds: '600', ...extra });

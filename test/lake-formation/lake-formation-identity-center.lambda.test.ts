@@ -16,18 +16,11 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { CREATE_FAILED_PHYSICAL_ID, setHttpPut } from '../../src/core/private/cfn-response';
 import { handler, onEvent, parseProps } from '../../src/lake-formation/private/lake-formation-identity-center.lambda';
-import { captureResponses, cfnEvents, fakeClock, lambdaContext, Props } from '../handler-events';
+import { captureResponses, cfnEvents, eventBase, fakeClock, lambdaContext, Props } from '../handler-events';
 
 const lf = mockClient(LakeFormationClient);
 
-const BASE = {
-  ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:identity-center',
-  ResponseURL: 'https://cloudformation-custom-resource-response.example/presigned',
-  StackId: 'arn:aws:cloudformation:us-east-1:111111111111:stack/app/1234',
-  RequestId: 'request-1',
-  LogicalResourceId: 'LakeFormationIdc',
-  ResourceType: 'Custom::LakeFormationIdentityCenter',
-};
+const BASE = eventBase('Custom::LakeFormationIdentityCenter', 'LakeFormationIdc');
 const { createEvent, updateEvent, deleteEvent } = cfnEvents(BASE);
 
 const CATALOG = '111111111111';

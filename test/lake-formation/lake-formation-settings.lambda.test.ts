@@ -10,18 +10,11 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { setHttpPut } from '../../src/core/private/cfn-response';
 import { handler, merge, onEvent, parseProps } from '../../src/lake-formation/private/lake-formation-settings.lambda';
-import { captureResponses, cfnEvents, fakeClock, lambdaContext, Props } from '../handler-events';
+import { captureResponses, cfnEvents, eventBase, fakeClock, lambdaContext, Props } from '../handler-events';
 
 const lf = mockClient(LakeFormationClient);
 
-const BASE = {
-  ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:settings',
-  ResponseURL: 'https://cloudformation-custom-resource-response.example/presigned',
-  StackId: 'arn:aws:cloudformation:us-east-1:111111111111:stack/app/1234',
-  RequestId: 'request-1',
-  LogicalResourceId: 'Settings',
-  ResourceType: 'Custom::LakeFormationSettings',
-};
+const BASE = eventBase('Custom::LakeFormationSettings', 'Settings');
 const { createEvent, updateEvent, deleteEvent } = cfnEvents(BASE);
 const PHYSICAL_ID = 'lake-formation-settings:Settings';
 

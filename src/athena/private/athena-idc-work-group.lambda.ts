@@ -66,14 +66,7 @@ export async function onEvent(event: CloudFormationCustomResourceEvent, context:
       await budget.retrying(`updating workgroup ${props.name}`, () => athena().send(new UpdateWorkGroupCommand({
         WorkGroup: props.name,
         Description: props.description,
-        ConfigurationUpdates: {
-          EnforceWorkGroupConfiguration: true,
-          ResultConfigurationUpdates: { OutputLocation: props.outputLocation },
-          ExecutionRole: props.executionRoleArn,
-          EngineVersion: { SelectedEngineVersion: props.engineVersion },
-          PublishCloudWatchMetricsEnabled: props.publishCloudWatchMetrics,
-          QueryResultsS3AccessGrantsConfiguration: accessGrantsConfiguration(props),
-        },
+        ConfigurationUpdates: { ...updatableSettings(props), ResultConfigurationUpdates: { OutputLocation: props.outputLocation } },
       })));
       return result(props.name, await waitForApplication(props, budget));
     }
@@ -97,10 +90,19 @@ function result(name: string, workGroup: WorkGroup): CustomResourceResult {
   return { physicalResourceId: name, data: { WorkGroupName: name, IdentityCenterApplicationArn: workGroup.IdentityCenterApplicationArn } };
 }
 
-function accessGrantsConfiguration(props: WorkGroupProps) {
-  // Query results are written with the user's identity through S3 Access Grants; a per-user
-  // prefix needs the workgroup settings enforced (EnforceWorkGroupConfiguration).
-  return { EnableS3AccessGrants: true, CreateUserLevelPrefix: props.createUserLevelPrefix, AuthenticationType: 'DIRECTORY_IDENTITY' as const };
+/** The settings that CreateWorkGroup and UpdateWorkGroup share (the IdC ones are create-only). */
+function updatableSettings(props: WorkGroupProps) {
+  return {
+    // A per-user results prefix needs the workgroup settings enforced.
+    EnforceWorkGroupConfiguration: true,
+    ExecutionRole: props.executionRoleArn,
+    EngineVersion: { SelectedEngineVersion: props.engineVersion },
+    PublishCloudWatchMetricsEnabled: props.publishCloudWatchMetrics,
+    // Query results are written with the user's identity through S3 Access Grants.
+    QueryResultsS3AccessGrantsConfiguration: {
+      EnableS3AccessGrants: true, CreateUserLevelPrefix: props.createUserLevelPrefix, AuthenticationType: 'DIRECTORY_IDENTITY' as const,
+    },
+  };
 }
 
 async function createWorkGroup(props: WorkGroupProps, owner: string, budget: Budget): Promise<void> {
@@ -109,13 +111,9 @@ async function createWorkGroup(props: WorkGroupProps, owner: string, budget: Bud
       Name: props.name,
       Description: props.description,
       Configuration: {
-        EnforceWorkGroupConfiguration: true,
+        ...updatableSettings(props),
         ResultConfiguration: { OutputLocation: props.outputLocation },
-        ExecutionRole: props.executionRoleArn,
-        EngineVersion: { SelectedEngineVersion: props.engineVersion },
-        PublishCloudWatchMetricsEnabled: props.publishCloudWatchMetrics,
         IdentityCenterConfiguration: { EnableIdentityCenter: true, IdentityCenterInstanceArn: props.instanceArn },
-        QueryResultsS3AccessGrantsConfiguration: accessGrantsConfiguration(props),
       },
       Tags: [{ Key: OWNER_TAG, Value: owner }],
     })));
