@@ -38,8 +38,9 @@ export interface AthenaIdcWorkGroupProps {
   readonly resultsPrefix?: string;
 
   /**
-   * Whether each user's results go under a prefix of their own (`<results>/<user id>/`), which
-   * also makes the workgroup settings override the clients' (EnforceWorkGroupConfiguration).
+   * Whether each user's results go under a prefix of their own (`<results>/<user id>/`). The
+   * workgroup's settings always override the clients' (EnforceWorkGroupConfiguration), which the
+   * per-user prefix needs and which keeps results where the grants are.
    *
    * @default true
    */
@@ -309,7 +310,6 @@ export class AthenaIdcWorkGroup extends Construct {
       [/^Resource::\*$/, /^Resource::arn:<AWS::Partition>:glue:.*:(database\/\*|table\/\*\/\*)$/, /^Resource::arn:<AWS::Partition>:athena:.*:datacatalog\/\*$/]);
     return role;
   }
-
 }
 
 /** `<stack>-<path>-<hash>-<instance id tail>`: a new IdC instance gives a new workgroup (replacement). */
