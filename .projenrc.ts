@@ -43,6 +43,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     bundlingOptions: { externals: ['@aws-sdk/*'], sourcemap: false },
   },
 
+  // AnalyticsAccessChecks is a cdk-nag rule pack: users bring their cdk-nag. 2.x is the Aspect
+  // that works with aws-cdk-lib 2.273 (cdk-nag 3 needs a newer Validations API).
+  peerDeps: ['cdk-nag@^2.38.2'],
+
   devDeps: [
     '@types/node@^20',
     // The 2.1148 CLI reads the current cloud-assembly schema offline; the registry's 3.0.0 is an old build (DESIGN.md §5).
@@ -57,8 +61,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The PostgreSQL scanner (WebAssembly, no native build): tests prove that quoted names and
     // literals stay one token whatever their text (gotcha G6).
     'libpg-query',
-    // cdk-nag 3 needs aws-cdk-lib's Validations API (newer than 2.273); 2.x is the Aspect that works here.
-    'cdk-nag@^2.38.2',
     '@types/aws-lambda',
   ],
 

@@ -23,3 +23,4 @@ export * from './lake-formation/lake-formation-grant';
 export * from './athena/athena-idc-work-group';
 export * from './emr/emr-idc-studio';
 export * from './athena/athena-trusted-identity-propagation';
+export * from './checks/analytics-access-checks';
