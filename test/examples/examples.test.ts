@@ -1,6 +1,7 @@
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildAnalyticsAccessChecksApp } from '../../examples/analytics-access-checks';
 import { buildAthenaTipApp } from '../../examples/athena-tip';
 import { buildCopyUnloadApp } from '../../examples/copy-unload';
 import { buildCrossAccountDataApiApp } from '../../examples/cross-account-data-api';
@@ -9,6 +10,7 @@ import { buildScheduledQueryApp } from '../../examples/scheduled-query';
 
 // Every example app: cdk-nag AwsSolutions with no unsuppressed finding, and deterministic output.
 const examples: Record<string, (app: App) => Stack[]> = {
+  'analytics-access-checks': buildAnalyticsAccessChecksApp,
   'athena-tip': buildAthenaTipApp,
   'copy-unload': buildCopyUnloadApp,
   'cross-account-data-api': buildCrossAccountDataApiApp,

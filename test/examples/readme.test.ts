@@ -29,6 +29,7 @@ describe('README', () => {
     expect(files.filter(f => f === 'cross-account-data-api.ts')).toHaveLength(2);
     expect(files.filter(f => f === 'scheduled-query.ts')).toHaveLength(2);
     expect(files.filter(f => f === 'athena-tip.ts')).toHaveLength(6);
+    expect(files.filter(f => f === 'analytics-access-checks.ts')).toHaveLength(1);
   });
 
   test.each(blocks.map(b => [b.file, b.code] as const))('block from %s matches the example line by line', (file, code) => {
