@@ -45,7 +45,7 @@ function roleTrustAllows(node: CfnResource, roleArn: unknown, service: string, a
   return missing.length === 0 ? COMPLIANT : missing.map((action) => `${service}:${action}`);
 }
 
-/** G1: the IdC application's role is in a role list of the app (namespace, cluster or an association). */
+/** G1: the IdC application's role is in a role list of its stack (namespace, cluster or a role association). */
 export const idcRoleAssociated: Rule = ofType(['AWS::Redshift::RedshiftIdcApplication'], (idc) => {
   const roleArn = idc.properties.IamRoleArn;
   if (roleArn === undefined) {
@@ -120,7 +120,8 @@ export const getClusterCredentialsResources: Rule = (node) => {
       continue;
     }
     for (const resource of statement.resources.map(flatten)) {
-      const match = /^arn:[^:]+:redshift:[^:]*:([^:]*):(dbuser|dbname|dbgroup):([^/]+)\/(.+)$/.exec(resource);
+      // Deploy-time parts read as <AWS::Partition>, <AWS::AccountId> (see flatten), colons included.
+      const match = /^arn:(?:<[^>]+>|[^:]+):redshift:(?:<[^>]+>|[^:]*):(<[^>]+>|[^:]*):(dbuser|dbname|dbgroup):([^/]+)\/(.+)$/.exec(resource);
       if (!match) {
         continue;
       }

@@ -1,4 +1,4 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, Reference, Stack, Tokenization } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /** One statement of a policy document, resolved, with Action/Resource/Principal normalized. */
@@ -49,16 +49,50 @@ export function appResourcesOfType(node: IConstruct, type: string): RenderedReso
 }
 
 /**
- * The IAM role a resolved ARN value points at, when it is a role of the same stack
- * (`Fn::GetAtt [Role, Arn]`); `undefined` for literal ARNs and imports, which a template check
- * cannot see into.
+ * The IAM role a resolved ARN value points at (`Fn::GetAtt [Role, Arn]`); `undefined` for literal
+ * ARNs and imports, which a template check cannot see into. Before synthesis a reference to a
+ * role of another stack still renders as a GetAtt of that stack's logical id, so the role is
+ * found through the references the resource's properties hold; a GetAtt written by hand names
+ * a role of the resource's own stack.
  */
 export function roleOfArn(node: CfnResource, arn: unknown): RenderedResource | undefined {
   const logicalId = getAttLogicalId(arn);
   if (!logicalId) {
     return undefined;
   }
+  const referenced = referencedResources(node).map(rendered)
+    .filter((target) => target.type === 'AWS::IAM::Role' && target.logicalId === logicalId);
+  if (referenced.length > 0) {
+    return referenced.length === 1 ? referenced[0] : undefined;
+  }
   return resourcesOfType(Stack.of(node), 'AWS::IAM::Role').find((role) => role.logicalId === logicalId);
+}
+
+/** The CloudFormation resources that the (unresolved) properties of a resource reference. */
+function referencedResources(node: CfnResource): CfnResource[] {
+  const targets = new Set<CfnResource>();
+  const collect = (token: unknown) => {
+    if (Reference.isReference(token) && CfnResource.isCfnResource(token.target)) {
+      targets.add(token.target);
+    }
+  };
+  const visit = (value: unknown, depth: number): void => {
+    if (depth > 20) {
+      return;
+    }
+    if (typeof value === 'string') {
+      Tokenization.reverseString(value).tokens.forEach(collect);
+    } else if (Array.isArray(value)) {
+      value.forEach((v) => visit(v, depth + 1));
+    } else if (Tokenization.isResolvable(value)) {
+      collect(value);
+    } else if (value && typeof value === 'object') {
+      Object.values(value).forEach((v) => visit(v, depth + 1));
+    }
+  };
+  // cfnProperties: the properties as given, tokens unresolved (protected on CfnResource).
+  visit((node as any).cfnProperties, 0);
+  return [...targets];
 }
 
 /** `X` of `{ Fn::GetAtt: [X, attr] }` or `{ Ref: X }`. */
