@@ -29,7 +29,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // The dev tsconfig stays top-level (DESIGN.md §5).
   tsconfigDevFile: 'tsconfig.dev.json',
-  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples'], projectService: false, tsconfigPath: './tsconfig.dev.json' },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'scripts'], projectService: false, tsconfigPath: './tsconfig.dev.json' },
 
   // A changed snapshot must fail the run, never rewrite itself (--ci).
   jestOptions: {
@@ -46,6 +46,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // AnalyticsAccessChecks is a cdk-nag rule pack: users bring their cdk-nag. 2.x is the Aspect
   // that works with aws-cdk-lib 2.273 (cdk-nag 3 needs a newer Validations API).
   peerDeps: ['cdk-nag@^2.38.2'],
+
+  // `cdk-analytics-access graph <cdk.out>`: the access graph of a synthesized app.
+  bin: { 'cdk-analytics-access': 'lib/cli/main.js' },
 
   devDeps: [
     '@types/node@^20',
@@ -67,12 +70,19 @@ const project = new awscdk.AwsCdkConstructLibrary({
   github: false,
   release: false,
   gitignore: ['/cdk.out/', '/examples/cdk.out/'],
-  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/.ci/', 'tsconfig.dev.json', '/cdk.out/'] },
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/.ci/', '/scripts/', '/docs/', 'tsconfig.dev.json', '/cdk.out/'] },
   sampleCode: false,
 });
 
 project.tsconfigDev.addInclude('.projenrc.ts');
 project.tsconfigDev.addInclude('examples/**/*.ts');
+project.tsconfigDev.addInclude('scripts/**/*.ts');
+
+// The access graph of every example app, as Mermaid, into docs/access-graphs.md (a test keeps it current).
+project.addTask('graphs', {
+  description: 'Write docs/access-graphs.md: the access graph of every example app',
+  exec: 'ts-node --project tsconfig.dev.json scripts/access-graphs.ts',
+});
 
 // Synthesize every app under examples/ with the pinned CDK CLI, offline.
 project.addTask('examples', {

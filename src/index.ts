@@ -24,3 +24,4 @@ export * from './athena/athena-idc-work-group';
 export * from './emr/emr-idc-studio';
 export * from './athena/athena-trusted-identity-propagation';
 export * from './checks/analytics-access-checks';
+export * from './graph/access-graph';

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+import * as fs from 'fs';
+import { AccessGraph } from '../graph/access-graph';
+
+const USAGE = `Usage: cdk-analytics-access graph <cdk.out> [--format mermaid|json] [--out FILE]
+
+Reads a synthesized cloud assembly (the directory cdk synth writes) and prints the access it
+grants: who may assume which role, and what each role may do on analytics resources.
+
+Options:
+  --format mermaid|json   output format (default: mermaid)
+  --out FILE              write to FILE instead of standard output
+  -h, --help              show this help
+
+Exit codes: 0 done, 1 the assembly cannot be read, 2 bad usage.
+`;
+
+/** Run the CLI; returns the exit code (kept apart from process for tests). */
+export function run(args: string[], out: (text: string) => void, err: (text: string) => void): number {
+  if (args.includes('-h') || args.includes('--help')) {
+    out(USAGE);
+    return 0;
+  }
+  const [command, directory, ...rest] = args;
+  if (command !== 'graph' || directory === undefined || directory.startsWith('-')) {
+    err(`${command === undefined ? 'No command given.' : command !== 'graph' ? `Unknown command "${command}".` : 'No cdk.out directory given.'}\n\n${USAGE}`);
+    return 2;
+  }
+  let format = 'mermaid';
+  let file: string | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const option = rest[i];
+    const value = rest[i + 1];
+    if ((option === '--format' || option === '--out') && (value === undefined || value.startsWith('--'))) {
+      err(`${option} needs a value.\n\n${USAGE}`);
+      return 2;
+    }
+    if (option === '--format') {
+      format = value;
+      i++;
+    } else if (option === '--out') {
+      file = value;
+      i++;
+    } else {
+      err(`Unknown option "${option}".\n\n${USAGE}`);
+      return 2;
+    }
+  }
+  if (format !== 'mermaid' && format !== 'json') {
+    err(`Unknown format "${format}": give mermaid or json.\n`);
+    return 2;
+  }
+  let graph: AccessGraph;
+  try {
+    graph = AccessGraph.fromAssemblyDirectory(directory);
+  } catch (error) {
+    err(`${(error as Error).message}\n`);
+    return 1;
+  }
+  const text = format === 'json' ? graph.toJson() : graph.toMermaid();
+  if (file) {
+    fs.writeFileSync(file, text);
+  } else {
+    out(text);
+  }
+  return 0;
+}
+
+if (require.main === module) {
+  process.exitCode = run(process.argv.slice(2), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+}
