@@ -12,7 +12,7 @@ Options:
   --out FILE              write to FILE instead of standard output
   -h, --help              show this help
 
-Exit codes: 0 done, 1 the assembly cannot be read, 2 bad usage.
+Exit codes: 0 done, 1 the assembly cannot be read or the output not written, 2 bad usage.
 `;
 
 /** Run the CLI; returns the exit code (kept apart from process for tests). */
@@ -59,7 +59,12 @@ export function run(args: string[], out: (text: string) => void, err: (text: str
   }
   const text = format === 'json' ? graph.toJson() : graph.toMermaid();
   if (file) {
-    fs.writeFileSync(file, text);
+    try {
+      fs.writeFileSync(file, text);
+    } catch (error) {
+      err(`Cannot write ${file}: ${(error as Error).message}\n`);
+      return 1;
+    }
   } else {
     out(text);
   }

@@ -99,7 +99,7 @@ export class AccessGraph {
     try {
       assembly = new cxapi.CloudAssembly(directory);
     } catch (error) {
-      throw new Error(`${directory} is not a readable cloud assembly: ${(error as Error).message}`);
+      throw new Error(`${directory} is not a readable cloud assembly (${(error as Error).message}): give the cloud assembly directory that cdk synth writes (cdk.out).`);
     }
     return new AccessGraph(readTemplates(assembly));
   }

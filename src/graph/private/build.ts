@@ -99,8 +99,9 @@ class GraphBuilder {
           .map((ref) => this.appPrincipal(stack, ref))
           .filter((h): h is string => h !== undefined);
         for (const [holderId, holder] of this.resources(stack)) {
-          // A managed policy attached by the holder's ManagedPolicyArns.
-          if (list(holder.Properties?.ManagedPolicyArns).some((arn) => refOf(arn) === logicalId)) {
+          // A managed policy attached by a role's or user's ManagedPolicyArns (groups are not nodes).
+          const isPrincipal = holder.Type === 'AWS::IAM::Role' || holder.Type === 'AWS::IAM::User';
+          if (isPrincipal && list(holder.Properties?.ManagedPolicyArns).some((arn) => refOf(arn) === logicalId)) {
             holders.push(`${stack.name}/${holderId}`);
           }
         }
@@ -119,6 +120,16 @@ class GraphBuilder {
         if (target && principal) {
           const application = this.resourceNode(stack, target);
           this.addEdge(principal, application, GRANT, ['assigned'], []);
+        }
+        break;
+      }
+      case 'AWS::SSO::Assignment': {
+        const principal = this.directoryIdentity(props.PrincipalType, props.PrincipalId);
+        if (principal) {
+          const permissionSet = refOf(props.PermissionSetArn);
+          const label = `permission set ${permissionSet ?? this.text(stack, props.PermissionSetArn)} in account ${this.text(stack, props.TargetId)}`;
+          const target = this.addNode({ id: `${stack.name}/${label}`, kind: RESOURCE as AccessGraphNode['kind'], label, stack: stack.name });
+          this.addEdge(principal, target, GRANT, ['assigned'], []);
         }
         break;
       }
@@ -270,10 +281,27 @@ class GraphBuilder {
   /** The node of a policy's resource value. */
   private valueNode(stack: StackTemplate, value: unknown): string {
     const text = this.text(stack, value);
-    // References, and "*" (every resource of the stack's account), belong to their stack.
+    // References, and "*" (every resource of the stack's account), belong to their stack: the
+    // exporting one for a value imported from another stack.
+    const owner = this.exportingStack(value) ?? stack;
     const local = text === '*' || /\{[^}]+\}/.test(text);
     const label = text === '*' ? '* (every resource)' : text;
-    return this.addNode({ id: local ? `${stack.name}:${text}` : text, kind: RESOURCE as AccessGraphNode['kind'], label, stack: local ? stack.name : undefined });
+    return this.addNode({ id: local ? `${owner.name}:${text}` : text, kind: RESOURCE as AccessGraphNode['kind'], label, stack: local ? owner.name : undefined });
+  }
+
+  /** The stack that exports a value imported by `value` (directly or inside a join), if any. */
+  private exportingStack(value: unknown): StackTemplate | undefined {
+    const imported = this.importOf(value);
+    if (imported) {
+      return this.exportingStack(imported.value) ?? imported.stack;
+    }
+    if (Array.isArray(value)) {
+      return value.map((v) => this.exportingStack(v)).find((s) => s !== undefined);
+    }
+    if (value && typeof value === 'object') {
+      return Object.values(value).map((v) => this.exportingStack(v)).find((s) => s !== undefined);
+    }
+    return undefined;
   }
 
   /** A template value as text: references to resources as `{Logical}`/`{Logical.Attr}`, pseudo parameters filled in where the stack knows them. */
@@ -292,6 +320,9 @@ class GraphBuilder {
     if (typeof v.Ref === 'string') {
       if (v.Ref === 'AWS::AccountId' && stack.account) {
         return stack.account;
+      }
+      if (v.Ref === 'AWS::Region' && stack.region) {
+        return stack.region;
       }
       if (v.Ref === 'AWS::Partition') {
         return 'aws';

@@ -1,0 +1,229 @@
+import { spawnSync, SpawnSyncReturns } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { buildCrossAccountDataApiApp } from '../../examples/cross-account-data-api';
+import { run } from '../../src/cli/main';
+import { AccessGraph } from '../../src/graph/access-graph';
+
+// The `cdk-analytics-access graph <cdk.out>` command: through run() (exit codes, what goes to
+// standard output and standard error) and as the real entry point in a child process.
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+interface Result {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+/** run() with its output captured. */
+function cli(...args: string[]): Result {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = run(args, (t) => out.push(t), (t) => err.push(t));
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+let tmp: string;
+let assembly: string;
+let expected: AccessGraph;
+
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'access-graph-cli-'));
+  assembly = path.join(tmp, 'cdk.out');
+  const app = new App({ outdir: assembly });
+  buildCrossAccountDataApiApp(app);
+  app.synth();
+  expected = AccessGraph.fromAssemblyDirectory(assembly);
+});
+
+afterAll(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('run(): usage', () => {
+  test.each([['--help'], ['-h']])('%s prints the usage on standard output and exits 0', (flag) => {
+    const result = cli(flag);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^Usage: cdk-analytics-access graph <cdk\.out> \[--format mermaid\|json\] \[--out FILE\]\n/);
+    expect(result.out).toContain('Exit codes: 0 done, 1 the assembly cannot be read or the output not written, 2 bad usage.');
+    expect(result.err).toEqual('');
+  });
+
+  test('--help wins wherever it is', () => {
+    expect(cli('graph', '/does/not/exist', '--help')).toMatchObject({ code: 0, err: '' });
+  });
+
+  test('no arguments: exit 2, the usage on standard error', () => {
+    const result = cli();
+    expect(result.code).toBe(2);
+    expect(result.out).toEqual('');
+    expect(result.err).toMatch(/^No command given\.\n\nUsage: /);
+  });
+
+  test('an unknown command: exit 2', () => {
+    const result = cli('draw', assembly);
+    expect(result.code).toBe(2);
+    expect(result.out).toEqual('');
+    expect(result.err).toMatch(/^Unknown command "draw"\.\n\nUsage: /);
+  });
+
+  test('graph without a directory: exit 2', () => {
+    const result = cli('graph');
+    expect(result.code).toBe(2);
+    expect(result.out).toEqual('');
+    expect(result.err).toMatch(/^No cdk\.out directory given\.\n\nUsage: /);
+  });
+
+  test('graph with an option where the directory should be: exit 2', () => {
+    const result = cli('graph', '--format', 'json');
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/^No cdk\.out directory given\./);
+  });
+
+  test('--format svg: exit 2 with a message naming the format', () => {
+    const result = cli('graph', assembly, '--format', 'svg');
+    expect(result.code).toBe(2);
+    expect(result.out).toEqual('');
+    expect(result.err).toEqual('Unknown format "svg": give mermaid or json.\n');
+  });
+
+  test.each([
+    [['--format']],
+    [['--format', '--out', 'x.mmd']],
+    [['--out']],
+    [['--out', '--format', 'json']],
+  ])('an option without its value (%j): exit 2', (options) => {
+    const result = cli('graph', assembly, ...options);
+    expect(result.code).toBe(2);
+    expect(result.out).toEqual('');
+    expect(result.err).toMatch(new RegExp(`^${options[0]} needs a value\\.\\n\\nUsage: `));
+  });
+
+  test.each([['--verbose'], ['extra'], ['-f']])('an unknown option or argument (%s): exit 2', (option) => {
+    const result = cli('graph', assembly, option);
+    expect(result.code).toBe(2);
+    expect(result.out).toEqual('');
+    expect(result.err).toMatch(new RegExp(`^Unknown option "${option}"\\.\\n\\nUsage: `));
+  });
+
+  test('bad usage is reported before the directory is read', () => {
+    expect(cli('graph', path.join(tmp, 'missing'), '--format', 'svg').code).toBe(2);
+    expect(cli('graph', path.join(tmp, 'missing'), '--bogus').code).toBe(2);
+  });
+});
+
+describe('run(): reading the assembly', () => {
+  test('a missing directory: exit 1, the message on standard error', () => {
+    const missing = path.join(tmp, 'missing');
+    const result = cli('graph', missing);
+    expect(result.code).toBe(1);
+    expect(result.out).toEqual('');
+    expect(result.err).toEqual(`${missing} is not a directory: give the cloud assembly directory that cdk synth writes (cdk.out).\n`);
+  });
+
+  test('a directory without manifest.json: exit 1', () => {
+    const empty = fs.mkdtempSync(path.join(tmp, 'empty-'));
+    const result = cli('graph', empty);
+    expect(result.code).toBe(1);
+    expect(result.out).toEqual('');
+    expect(result.err).toContain(`${empty} has no manifest.json`);
+  });
+
+  test('a manifest.json that is not JSON: exit 1', () => {
+    const broken = fs.mkdtempSync(path.join(tmp, 'broken-'));
+    fs.writeFileSync(path.join(broken, 'manifest.json'), '{ not json');
+    const result = cli('graph', broken);
+    expect(result.code).toBe(1);
+    expect(result.out).toEqual('');
+    expect(result.err).toContain(`${broken} is not a readable cloud assembly`);
+  });
+
+  test('a synthesized cdk.out: exit 0, Mermaid on standard output', () => {
+    const result = cli('graph', assembly);
+    expect(result.code).toBe(0);
+    expect(result.err).toEqual('');
+    expect(result.out.startsWith('flowchart LR\n')).toBe(true);
+    expect(result.out).toEqual(expected.toMermaid());
+    expect(result.out).toContain('subgraph s0["DataApiConsumer"]');
+    expect(result.out).toContain('subgraph s1["DataApiProducer"]');
+    expect(result.out).toContain('AssumeRole if sts:ExternalId, sts:RoleSessionName');
+  });
+
+  test('--format mermaid is the default', () => {
+    expect(cli('graph', assembly, '--format', 'mermaid')).toEqual(cli('graph', assembly));
+  });
+
+  test('--format json: the nodes and edges as JSON', () => {
+    const result = cli('graph', assembly, '--format', 'json');
+    expect(result.code).toBe(0);
+    expect(result.err).toEqual('');
+    const parsed = JSON.parse(result.out);
+    expect(Object.keys(parsed)).toEqual(['nodes', 'edges']);
+    expect(Array.isArray(parsed.nodes)).toBe(true);
+    expect(Array.isArray(parsed.edges)).toBe(true);
+    expect(parsed.nodes.length).toBeGreaterThan(0);
+    expect(parsed.edges.length).toBeGreaterThan(0);
+    expect(parsed).toEqual({ nodes: expected.nodes, edges: expected.edges });
+    expect(result.out).toEqual(expected.toJson());
+  });
+
+  test('--out FILE writes the file and nothing to standard output', () => {
+    const file = path.join(tmp, 'access.mmd');
+    const result = cli('graph', assembly, '--out', file);
+    expect(result).toEqual({ code: 0, out: '', err: '' });
+    expect(fs.readFileSync(file, 'utf8')).toEqual(expected.toMermaid());
+  });
+
+  test('--out FILE with --format json, options in any order; an existing file is replaced', () => {
+    const file = path.join(tmp, 'access.json');
+    fs.writeFileSync(file, 'old contents that are longer than nothing');
+    const result = cli('graph', assembly, '--out', file, '--format', 'json');
+    expect(result).toEqual({ code: 0, out: '', err: '' });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ nodes: expected.nodes, edges: expected.edges });
+  });
+});
+
+describe('the entry point in a child process', () => {
+  /** `node -r ts-node/register/transpile-only src/cli/main.ts ...` from the repository root. */
+  function main(...args: string[]): SpawnSyncReturns<string> {
+    return spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.dev.json' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+  }
+
+  test('a synthesized cdk.out: status 0 and the Mermaid flowchart on stdout', () => {
+    const result = main('graph', assembly);
+    expect(result.error).toBeUndefined();
+    expect(result.status).toBe(0);
+    expect(result.stdout.startsWith('flowchart LR\n')).toBe(true);
+    expect(result.stdout).toEqual(expected.toMermaid());
+  }, 120_000);
+
+  test('--format json: status 0 and JSON on stdout', () => {
+    const result = main('graph', assembly, '--format', 'json');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ nodes: expected.nodes, edges: expected.edges });
+  }, 120_000);
+
+  test('a missing path: status 1 and the error on stderr', () => {
+    const missing = path.join(tmp, 'missing');
+    const result = main('graph', missing);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toEqual('');
+    expect(result.stderr).toContain(`${missing} is not a directory: give the cloud assembly directory that cdk synth writes (cdk.out).`);
+  }, 120_000);
+
+  test('no arguments: status 2 and the usage on stderr', () => {
+    const result = main();
+    expect(result.status).toBe(2);
+    expect(result.stdout).toEqual('');
+    expect(result.stderr).toContain('No command given.');
+    expect(result.stderr).toContain('Usage: cdk-analytics-access graph <cdk.out>');
+  }, 120_000);
+});
