@@ -47,6 +47,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // that works with aws-cdk-lib 2.273 (cdk-nag 3 needs a newer Validations API).
   peerDeps: ['cdk-nag@^2.38.2'],
 
+  // Graphviz compiled to WebAssembly (no native binary) renders the access graph as SVG; bundled,
+  // since it is not a jsii module. Its CommonJS build loads in the library's CommonJS output.
+  bundledDeps: ['@viz-js/viz'],
+
   // `cdk-analytics-access graph <cdk.out>`: the access graph of a synthesized app.
   bin: { 'cdk-analytics-access': 'lib/cli/main.js' },
 

@@ -2,21 +2,23 @@
 import * as fs from 'fs';
 import { AccessGraph } from '../graph/access-graph';
 
-const USAGE = `Usage: cdk-analytics-access graph <cdk.out> [--format mermaid|json] [--out FILE]
+const USAGE = `Usage: cdk-analytics-access graph <cdk.out> [--format mermaid|svg|dot|json] [--out FILE]
 
 Reads a synthesized cloud assembly (the directory cdk synth writes) and prints the access it
 grants: who may assume which role, and what each role may do on analytics resources.
 
 Options:
-  --format mermaid|json   output format (default: mermaid)
+  --format mermaid|svg|dot|json   output format (default: mermaid)
   --out FILE              write to FILE instead of standard output
   -h, --help              show this help
 
 Exit codes: 0 done, 1 the assembly cannot be read or the output not written, 2 bad usage.
 `;
 
-/** Run the CLI; returns the exit code (kept apart from process for tests). */
-export function run(args: string[], out: (text: string) => void, err: (text: string) => void): number {
+const FORMATS = ['mermaid', 'svg', 'dot', 'json'];
+
+/** Run the CLI; resolves to the exit code (kept apart from process for tests). */
+export async function run(args: string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
   if (args.includes('-h') || args.includes('--help')) {
     out(USAGE);
     return 0;
@@ -46,8 +48,8 @@ export function run(args: string[], out: (text: string) => void, err: (text: str
       return 2;
     }
   }
-  if (format !== 'mermaid' && format !== 'json') {
-    err(`Unknown format "${format}": give mermaid or json.\n`);
+  if (!FORMATS.includes(format)) {
+    err(`Unknown format "${format}": give ${FORMATS.join(', ')}.\n`);
     return 2;
   }
   let graph: AccessGraph;
@@ -57,7 +59,7 @@ export function run(args: string[], out: (text: string) => void, err: (text: str
     err(`${(error as Error).message}\n`);
     return 1;
   }
-  const text = format === 'json' ? graph.toJson() : graph.toMermaid();
+  const text = format === 'json' ? graph.toJson() : format === 'dot' ? graph.toDot() : format === 'svg' ? await graph.toSvg() : graph.toMermaid();
   if (file) {
     try {
       fs.writeFileSync(file, text);
@@ -72,5 +74,7 @@ export function run(args: string[], out: (text: string) => void, err: (text: str
 }
 
 if (require.main === module) {
-  process.exitCode = run(process.argv.slice(2), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+  void run(process.argv.slice(2), (t) => process.stdout.write(t), (t) => process.stderr.write(t)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -4,6 +4,7 @@ import { Stage } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { readTemplates, StackTemplate } from './private/assembly';
 import { buildGraph } from './private/build';
+import { renderDot } from './private/dot';
 import { renderMermaid } from './private/mermaid';
 
 /**
@@ -80,7 +81,7 @@ export interface AccessGraphEdge {
  * actions and the condition keys of each trust statement), and what each role may do on
  * analytics resources (Redshift, the Data API, Secrets Manager, S3, DynamoDB, Lake Formation,
  * Athena, Glue, S3 Access Grants). References across stacks (exports) and accounts (role ARNs of
- * another stack's account) are joined.
+ * another stack's account) are joined. Renders as Mermaid, Graphviz DOT, SVG or JSON.
  *
  * @example
  * const graph = AccessGraph.fromAssemblyDirectory('cdk.out');
@@ -123,6 +124,22 @@ export class AccessGraph {
   /** Mermaid flowchart text (renders on GitHub and in most docs); the same graph gives the same text. */
   public toMermaid(): string {
     return renderMermaid(this.nodes, this.edges);
+  }
+
+  /** Graphviz DOT text, one cluster per stack; the same graph gives the same text. */
+  public toDot(): string {
+    return renderDot(this.nodes, this.edges);
+  }
+
+  /**
+   * An SVG picture, laid out by Graphviz compiled to WebAssembly (no native binary); the same
+   * graph gives the same SVG.
+   */
+  public async toSvg(): Promise<string> {
+    // The CommonJS build of viz.js (bundled): Graphviz in WebAssembly.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const viz = await (require('@viz-js/viz') as { instance(): Promise<{ renderString(dot: string, options: object): string }> }).instance();
+    return viz.renderString(this.toDot(), { format: 'svg', engine: 'dot' });
   }
 
   /** The nodes and edges as JSON. */

@@ -19,10 +19,10 @@ interface Result {
 }
 
 /** run() with its output captured. */
-function cli(...args: string[]): Result {
+async function cli(...args: string[]): Promise<Result> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = run(args, (t) => out.push(t), (t) => err.push(t));
+  const code = await run(args, (t) => out.push(t), (t) => err.push(t));
   return { code, out: out.join(''), err: err.join('') };
 }
 
@@ -44,50 +44,50 @@ afterAll(() => {
 });
 
 describe('run(): usage', () => {
-  test.each([['--help'], ['-h']])('%s prints the usage on standard output and exits 0', (flag) => {
-    const result = cli(flag);
+  test.each([['--help'], ['-h']])('%s prints the usage on standard output and exits 0', async (flag) => {
+    const result = await cli(flag);
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/^Usage: cdk-analytics-access graph <cdk\.out> \[--format mermaid\|json\] \[--out FILE\]\n/);
+    expect(result.out).toMatch(/^Usage: cdk-analytics-access graph <cdk\.out> \[--format mermaid\|svg\|dot\|json\] \[--out FILE\]\n/);
     expect(result.out).toContain('Exit codes: 0 done, 1 the assembly cannot be read or the output not written, 2 bad usage.');
     expect(result.err).toEqual('');
   });
 
-  test('--help wins wherever it is', () => {
-    expect(cli('graph', '/does/not/exist', '--help')).toMatchObject({ code: 0, err: '' });
+  test('--help wins wherever it is', async () => {
+    expect(await cli('graph', '/does/not/exist', '--help')).toMatchObject({ code: 0, err: '' });
   });
 
-  test('no arguments: exit 2, the usage on standard error', () => {
-    const result = cli();
+  test('no arguments: exit 2, the usage on standard error', async () => {
+    const result = await cli();
     expect(result.code).toBe(2);
     expect(result.out).toEqual('');
     expect(result.err).toMatch(/^No command given\.\n\nUsage: /);
   });
 
-  test('an unknown command: exit 2', () => {
-    const result = cli('draw', assembly);
+  test('an unknown command: exit 2', async () => {
+    const result = await cli('draw', assembly);
     expect(result.code).toBe(2);
     expect(result.out).toEqual('');
     expect(result.err).toMatch(/^Unknown command "draw"\.\n\nUsage: /);
   });
 
-  test('graph without a directory: exit 2', () => {
-    const result = cli('graph');
+  test('graph without a directory: exit 2', async () => {
+    const result = await cli('graph');
     expect(result.code).toBe(2);
     expect(result.out).toEqual('');
     expect(result.err).toMatch(/^No cdk\.out directory given\.\n\nUsage: /);
   });
 
-  test('graph with an option where the directory should be: exit 2', () => {
-    const result = cli('graph', '--format', 'json');
+  test('graph with an option where the directory should be: exit 2', async () => {
+    const result = await cli('graph', '--format', 'json');
     expect(result.code).toBe(2);
     expect(result.err).toMatch(/^No cdk\.out directory given\./);
   });
 
-  test('--format svg: exit 2 with a message naming the format', () => {
-    const result = cli('graph', assembly, '--format', 'svg');
+  test('--format png: exit 2 with a message naming the formats', async () => {
+    const result = await cli('graph', assembly, '--format', 'png');
     expect(result.code).toBe(2);
     expect(result.out).toEqual('');
-    expect(result.err).toEqual('Unknown format "svg": give mermaid or json.\n');
+    expect(result.err).toEqual('Unknown format "png": give mermaid, svg, dot, json.\n');
   });
 
   test.each([
@@ -95,54 +95,54 @@ describe('run(): usage', () => {
     [['--format', '--out', 'x.mmd']],
     [['--out']],
     [['--out', '--format', 'json']],
-  ])('an option without its value (%j): exit 2', (options) => {
-    const result = cli('graph', assembly, ...options);
+  ])('an option without its value (%j): exit 2', async (options) => {
+    const result = await cli('graph', assembly, ...options);
     expect(result.code).toBe(2);
     expect(result.out).toEqual('');
     expect(result.err).toMatch(new RegExp(`^${options[0]} needs a value\\.\\n\\nUsage: `));
   });
 
-  test.each([['--verbose'], ['extra'], ['-f']])('an unknown option or argument (%s): exit 2', (option) => {
-    const result = cli('graph', assembly, option);
+  test.each([['--verbose'], ['extra'], ['-f']])('an unknown option or argument (%s): exit 2', async (option) => {
+    const result = await cli('graph', assembly, option);
     expect(result.code).toBe(2);
     expect(result.out).toEqual('');
     expect(result.err).toMatch(new RegExp(`^Unknown option "${option}"\\.\\n\\nUsage: `));
   });
 
-  test('bad usage is reported before the directory is read', () => {
-    expect(cli('graph', path.join(tmp, 'missing'), '--format', 'svg').code).toBe(2);
-    expect(cli('graph', path.join(tmp, 'missing'), '--bogus').code).toBe(2);
+  test('bad usage is reported before the directory is read', async () => {
+    expect((await cli('graph', path.join(tmp, 'missing'), '--format', 'png')).code).toBe(2);
+    expect((await cli('graph', path.join(tmp, 'missing'), '--bogus')).code).toBe(2);
   });
 });
 
 describe('run(): reading the assembly', () => {
-  test('a missing directory: exit 1, the message on standard error', () => {
+  test('a missing directory: exit 1, the message on standard error', async () => {
     const missing = path.join(tmp, 'missing');
-    const result = cli('graph', missing);
+    const result = await cli('graph', missing);
     expect(result.code).toBe(1);
     expect(result.out).toEqual('');
     expect(result.err).toEqual(`${missing} is not a directory: give the cloud assembly directory that cdk synth writes (cdk.out).\n`);
   });
 
-  test('a directory without manifest.json: exit 1', () => {
+  test('a directory without manifest.json: exit 1', async () => {
     const empty = fs.mkdtempSync(path.join(tmp, 'empty-'));
-    const result = cli('graph', empty);
+    const result = await cli('graph', empty);
     expect(result.code).toBe(1);
     expect(result.out).toEqual('');
     expect(result.err).toContain(`${empty} has no manifest.json`);
   });
 
-  test('a manifest.json that is not JSON: exit 1', () => {
+  test('a manifest.json that is not JSON: exit 1', async () => {
     const broken = fs.mkdtempSync(path.join(tmp, 'broken-'));
     fs.writeFileSync(path.join(broken, 'manifest.json'), '{ not json');
-    const result = cli('graph', broken);
+    const result = await cli('graph', broken);
     expect(result.code).toBe(1);
     expect(result.out).toEqual('');
     expect(result.err).toContain(`${broken} is not a readable cloud assembly`);
   });
 
-  test('a synthesized cdk.out: exit 0, Mermaid on standard output', () => {
-    const result = cli('graph', assembly);
+  test('a synthesized cdk.out: exit 0, Mermaid on standard output', async () => {
+    const result = await cli('graph', assembly);
     expect(result.code).toBe(0);
     expect(result.err).toEqual('');
     expect(result.out.startsWith('flowchart LR\n')).toBe(true);
@@ -152,12 +152,29 @@ describe('run(): reading the assembly', () => {
     expect(result.out).toContain('AssumeRole if sts:ExternalId, sts:RoleSessionName');
   });
 
-  test('--format mermaid is the default', () => {
-    expect(cli('graph', assembly, '--format', 'mermaid')).toEqual(cli('graph', assembly));
+  test('--format mermaid is the default', async () => {
+    expect(await cli('graph', assembly, '--format', 'mermaid')).toEqual(await cli('graph', assembly));
   });
 
-  test('--format json: the nodes and edges as JSON', () => {
-    const result = cli('graph', assembly, '--format', 'json');
+  test('--format svg: an SVG laid out by Graphviz (WebAssembly), the same on every run', async () => {
+    const first = await cli('graph', assembly, '--format', 'svg');
+    const second = await cli('graph', assembly, '--format', 'svg');
+    expect(first.code).toBe(0);
+    expect(first.err).toEqual('');
+    expect(first.out).toMatch(/^<\?xml[\s\S]*<svg width="\d+pt" height="\d+pt"/);
+    expect(first.out).toContain('</svg>');
+    expect(second.out).toEqual(first.out);
+  });
+
+  test('--format dot: Graphviz DOT text', async () => {
+    const result = await cli('graph', assembly, '--format', 'dot');
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^digraph access \{\n  rankdir=LR;/);
+    expect(result.out.trimEnd().endsWith('}')).toBe(true);
+  });
+
+  test('--format json: the nodes and edges as JSON', async () => {
+    const result = await cli('graph', assembly, '--format', 'json');
     expect(result.code).toBe(0);
     expect(result.err).toEqual('');
     const parsed = JSON.parse(result.out);
@@ -170,17 +187,17 @@ describe('run(): reading the assembly', () => {
     expect(result.out).toEqual(expected.toJson());
   });
 
-  test('--out FILE writes the file and nothing to standard output', () => {
+  test('--out FILE writes the file and nothing to standard output', async () => {
     const file = path.join(tmp, 'access.mmd');
-    const result = cli('graph', assembly, '--out', file);
+    const result = await cli('graph', assembly, '--out', file);
     expect(result).toEqual({ code: 0, out: '', err: '' });
     expect(fs.readFileSync(file, 'utf8')).toEqual(expected.toMermaid());
   });
 
-  test('--out FILE with --format json, options in any order; an existing file is replaced', () => {
+  test('--out FILE with --format json, options in any order; an existing file is replaced', async () => {
     const file = path.join(tmp, 'access.json');
     fs.writeFileSync(file, 'old contents that are longer than nothing');
-    const result = cli('graph', assembly, '--out', file, '--format', 'json');
+    const result = await cli('graph', assembly, '--out', file, '--format', 'json');
     expect(result).toEqual({ code: 0, out: '', err: '' });
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ nodes: expected.nodes, edges: expected.edges });
   });
@@ -197,7 +214,7 @@ describe('the entry point in a child process', () => {
     });
   }
 
-  test('a synthesized cdk.out: status 0 and the Mermaid flowchart on stdout', () => {
+  test('a synthesized cdk.out: status 0 and the Mermaid flowchart on stdout', async () => {
     const result = main('graph', assembly);
     expect(result.error).toBeUndefined();
     expect(result.status).toBe(0);
@@ -205,13 +222,13 @@ describe('the entry point in a child process', () => {
     expect(result.stdout).toEqual(expected.toMermaid());
   }, 120_000);
 
-  test('--format json: status 0 and JSON on stdout', () => {
+  test('--format json: status 0 and JSON on stdout', async () => {
     const result = main('graph', assembly, '--format', 'json');
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ nodes: expected.nodes, edges: expected.edges });
   }, 120_000);
 
-  test('a missing path: status 1 and the error on stderr', () => {
+  test('a missing path: status 1 and the error on stderr', async () => {
     const missing = path.join(tmp, 'missing');
     const result = main('graph', missing);
     expect(result.status).toBe(1);
@@ -219,7 +236,7 @@ describe('the entry point in a child process', () => {
     expect(result.stderr).toContain(`${missing} is not a directory: give the cloud assembly directory that cdk synth writes (cdk.out).`);
   }, 120_000);
 
-  test('no arguments: status 2 and the usage on stderr', () => {
+  test('no arguments: status 2 and the usage on stderr', async () => {
     const result = main();
     expect(result.status).toBe(2);
     expect(result.stdout).toEqual('');

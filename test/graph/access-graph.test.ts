@@ -909,3 +909,36 @@ describe('AccessGraph.fromAssemblyDirectory errors', () => {
     expect(() => AccessGraph.fromAssemblyDirectory(dir)).toThrow(hint);
   });
 });
+
+describe('DOT and SVG', () => {
+  const crossAccount = () => {
+    const app = new App();
+    buildCrossAccountDataApiApp(app);
+    return AccessGraph.fromStage(app);
+  };
+
+  test('DOT has one cluster per stack with nodes, every node and edge, and escapes quotes', () => {
+    const graph = crossAccount();
+    const dot = graph.toDot();
+    expect(dot.startsWith('digraph access {\n  rankdir=LR;')).toBe(true);
+    const stacks = new Set(graph.nodes.map((n) => n.stack).filter((s) => s !== undefined));
+    expect(dot.match(/subgraph cluster_\d+ \{/g)).toHaveLength(stacks.size);
+    expect(dot.match(/^\s+n\d+ \[label=/gm)).toHaveLength(graph.nodes.length);
+    expect(dot.match(/ -> /g)).toHaveLength(graph.edges.length);
+    expect(dot).not.toMatch(/[^\\]"[^,\]\n;]*"[^,\];\n]/);
+  });
+
+  test('the SVG shows every node label and is the same for the same graph', async () => {
+    const graph = crossAccount();
+    const svg = await graph.toSvg();
+    const [, width, height] = /<svg width="(\d+)pt" height="(\d+)pt"/.exec(svg)!;
+    expect(Number(width)).toBeGreaterThan(200);
+    expect(Number(height)).toBeGreaterThan(50);
+    for (const node of graph.nodes) {
+      // Graphviz writes "-" as &#45; in SVG text.
+      const shown = node.label.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/-/g, '&#45;');
+      expect(svg).toContain(`>${shown}</text>`);
+    }
+    expect(await crossAccount().toSvg()).toEqual(svg);
+  });
+});
