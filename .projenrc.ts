@@ -69,6 +69,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // literals stay one token whatever their text (gotcha G6).
     'libpg-query',
     '@types/aws-lambda',
+    // Drives Debian's Chromium (apt, not a downloaded browser) to look at the SVG access graphs.
+    'playwright-core',
   ],
 
   github: false,
