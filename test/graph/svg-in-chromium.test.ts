@@ -12,6 +12,15 @@ const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+/** The page's document, as the function passed to page.evaluate sees it (this project compiles without the DOM library). */
+declare const document: {
+  querySelector(selector: string): { getBoundingClientRect(): DOMRectLike } | null;
+  querySelectorAll(selector: string): ArrayLike<{
+    querySelector(selector: string): { textContent: string | null; getBoundingClientRect(): DOMRectLike } | null;
+  }>;
+};
+interface DOMRectLike { left: number; right: number; top: number; bottom: number; width: number; height: number }
+
 let browser: Browser;
 
 beforeAll(async () => {
@@ -38,7 +47,7 @@ test('the cross-account Data API graph renders with its size, every label, and e
   await page.setContent(`<!doctype html><html><body style="margin:0">${svg.slice(svg.indexOf('<svg'))}</body></html>`);
   const shown = await page.evaluate(() => {
     const svgBox = document.querySelector('svg')!.getBoundingClientRect();
-    const nodes = [...document.querySelectorAll('g.node')].map((node) => {
+    const nodes = Array.from(document.querySelectorAll('g.node')).map((node) => {
       const text = node.querySelector('text')!;
       const shape = node.querySelector('path, polygon, ellipse')!;
       const t = text.getBoundingClientRect();
