@@ -244,3 +244,32 @@ describe('the entry point in a child process', () => {
     expect(result.stderr).toContain('Usage: cdk-analytics-access graph <cdk.out>');
   }, 120_000);
 });
+
+// The package's bin (lib/cli/main.js, compiled by jsii before the tests in `projen build`).
+describe('the built binary', () => {
+  const BIN = path.join(REPO_ROOT, 'lib', 'cli', 'main.js');
+
+  function bin(...args: string[]): SpawnSyncReturns<string> {
+    if (!fs.existsSync(BIN)) {
+      throw new Error(`${BIN} is missing: compile first (npx projen compile, or the whole npx projen build).`);
+    }
+    return spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+  }
+
+  test('is the bin of the package and starts with a node shebang', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+    expect(pkg.bin).toEqual({ 'cdk-analytics-access': 'lib/cli/main.js' });
+    expect(fs.readFileSync(BIN, 'utf8').split('\n')[0]).toEqual('#!/usr/bin/env node');
+  });
+
+  test('a synthesized cdk.out as SVG: status 0 and the picture on stdout', () => {
+    const result = bin('graph', assembly, '--format', 'svg');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/<svg width="\d+pt" height="\d+pt"/);
+  }, 120_000);
+
+  test('a missing path: status 1; bad usage: status 2', () => {
+    expect(bin('graph', path.join(tmp, 'missing')).status).toBe(1);
+    expect(bin('graph').status).toBe(2);
+  }, 120_000);
+});
