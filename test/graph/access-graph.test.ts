@@ -942,3 +942,28 @@ describe('DOT and SVG', () => {
     expect(await crossAccount().toSvg()).toEqual(svg);
   });
 });
+
+describe('Lake Formation data locations', () => {
+  test('athena-tip: the context role is the one the sales location is registered with', () => {
+    const { graph } = example('athena-tip');
+    const registered = graph.edges.filter((e) => e.kind === AccessEdgeKind.GRANT && labelOf(graph, e.to).startsWith('Lake Formation location '));
+    expect(registered.map((e) => `${labelOf(graph, e.from)} ${e.actions.join(',')} ${labelOf(graph, e.to)}`)).toEqual([
+      'SalesLocation1594E6E7 registered with this role Lake Formation location {Data666C94C7.Arn}/warehouse/sales',
+      'TipDataLocation1FB469C34 registered with this role Lake Formation location {Data666C94C7.Arn}/warehouse',
+    ]);
+  });
+
+  test('a location registered with the service-linked role is drawn from the Lake Formation service', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Lake', { env: { account: '111111111111', region: 'us-east-1' } });
+    new lakeformation.CfnResource(stack, 'Location', { resourceArn: 'arn:aws:s3:::data/warehouse', useServiceLinkedRole: true });
+    const graph = AccessGraph.fromStage(app);
+    expect(graph.edges).toEqual([{
+      from: 'service:lakeformation.amazonaws.com',
+      to: 'Lake/Lake Formation location arn:aws:s3:::data/warehouse',
+      kind: AccessEdgeKind.GRANT,
+      actions: ['registered with the service-linked role'],
+      conditions: [],
+    }]);
+  });
+});

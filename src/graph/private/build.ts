@@ -123,6 +123,15 @@ class GraphBuilder {
         }
         break;
       }
+      case 'AWS::LakeFormation::Resource': {
+        // A registered data location: Lake Formation vends credentials for it with this role.
+        const role = this.appPrincipal(stack, props.RoleArn);
+        const label = `Lake Formation location ${this.text(stack, props.ResourceArn)}`;
+        const location = this.addNode({ id: `${stack.name}/${label}`, kind: RESOURCE as AccessGraphNode['kind'], label, stack: stack.name });
+        const service = this.addNode({ id: 'service:lakeformation.amazonaws.com', kind: SERVICE as AccessGraphNode['kind'], label: 'lakeformation.amazonaws.com' });
+        this.addEdge(role ?? service, location, GRANT, [role ? 'registered with this role' : 'registered with the service-linked role'], []);
+        break;
+      }
       case 'AWS::SSO::Assignment': {
         const principal = this.directoryIdentity(props.PrincipalType, props.PrincipalId);
         if (principal) {
