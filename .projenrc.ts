@@ -29,7 +29,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // The dev tsconfig stays top-level (DESIGN.md §5).
   tsconfigDevFile: 'tsconfig.dev.json',
-  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'scripts'], projectService: false, tsconfigPath: './tsconfig.dev.json' },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'scripts', 'bench'], projectService: false, tsconfigPath: './tsconfig.dev.json' },
 
   // A changed snapshot must fail the run, never rewrite itself (--ci).
   jestOptions: {
@@ -71,6 +71,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/aws-lambda',
     // Drives Debian's Chromium (apt, not a downloaded browser) to look at the SVG access graphs.
     'playwright-core',
+    // bench/ only: the deploy machinery of the alpha module's User/Table, side by side with ours (issue 8).
+    '@aws-cdk/aws-redshift-alpha@2.241.0-alpha.0',
   ],
 
   github: false,
@@ -83,11 +85,25 @@ const project = new awscdk.AwsCdkConstructLibrary({
 project.tsconfigDev.addInclude('.projenrc.ts');
 project.tsconfigDev.addInclude('examples/**/*.ts');
 project.tsconfigDev.addInclude('scripts/**/*.ts');
+project.tsconfigDev.addInclude('bench/**/*.ts');
 
 // The access graph of every example app, as Mermaid, into docs/access-graphs.md (a test keeps it current).
 project.addTask('graphs', {
   description: 'Write docs/access-graphs.md: the access graph of every example app',
   exec: 'ts-node --project tsconfig.dev.json scripts/access-graphs.ts',
+});
+
+// The benchmarks of bench/: numbers into bench/RESULTS.md and bench/scale.svg (not part of the test suite).
+project.addTask('bench', {
+  description: 'Measure synth overhead, deploy machinery, scale and IAM document sizes into bench/RESULTS.md',
+  // The alpha module calls deprecated aws-cdk-lib APIs; their warnings would drown the output.
+  env: { JSII_DEPRECATED: 'quiet' },
+  exec: 'ts-node --project tsconfig.dev.json bench/run.ts',
+});
+
+project.addTask('bench:baseline', {
+  description: 'Write bench/baseline/: every example app as L1 constructs, the synth-overhead baseline',
+  exec: 'ts-node --project tsconfig.dev.json bench/generate-baseline.ts',
 });
 
 // Synthesize every app under examples/ with the pinned CDK CLI, offline.
