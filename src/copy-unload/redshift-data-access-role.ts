@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { MAX_ROLE_CHAIN_LENGTH } from '../core/private/limits';
+import { checkTrustPolicySize, trustPolicySizeQuota } from '../core/private/policy-size';
 import { grantS3Prefix, s3KeyPattern } from '../core/private/s3-prefix';
 import { check, validationError } from '../core/private/validation';
 import { RedshiftRoleAssociation } from '../core/redshift-role-association';
@@ -75,6 +76,14 @@ export interface RedshiftDataAccessRoleProps {
   readonly regions?: string[];
 
   /**
+   * The trust-policy size quota of the account, in characters (IAM counts no whitespace). Raise
+   * it only after raising the quota in Service Quotas.
+   *
+   * @default 2048
+   */
+  readonly trustPolicySizeQuota?: number;
+
+  /**
    * A name for the role.
    *
    * @default - a name is generated when another environment needs it (role chaining across
@@ -128,6 +137,7 @@ export class RedshiftDataAccessRole extends iam.Role implements IRedshiftDataAcc
 
   constructor(scope: Construct, id: string, props: RedshiftDataAccessRoleProps) {
     checkProps(scope, id, props);
+    const externalIds = props.target && props.dbUsers ? props.dbUsers.map(user => props.target!.dbUserArn(user)) : [];
     super(scope, id, {
       roleName: props.roleName ?? PhysicalName.GENERATE_IF_NEEDED,
       description: props.description ?? (props.target
@@ -135,10 +145,20 @@ export class RedshiftDataAccessRole extends iam.Role implements IRedshiftDataAcc
         : 'Redshift COPY/UNLOAD role chained from another Redshift role (cdk-analytics-access)'),
       maxSessionDuration: props.maxSessionDuration,
       assumedBy: props.target
-        ? ServiceTrust.redshiftWarehouse({ regions: props.regions })
+        // dbUsers are dbuser ARNs of a cluster (provisioned only): Serverless never sends them as
+        // the external id, so trusting it too would only double the trust policy's size (G19).
+        ? (props.dbUsers ? ServiceTrust.redshift({ regions: props.regions }) : ServiceTrust.redshiftWarehouse({ regions: props.regions }))
         // A chained role trusts exactly the role before it, never that role's whole account.
         : new iam.ArnPrincipal(props.chainedFrom!.roleArn),
-      externalIds: props.target && props.dbUsers ? props.dbUsers.map(user => props.target!.dbUserArn(user)) : undefined,
+      externalIds: externalIds.length > 0 ? externalIds : undefined,
+    });
+
+    checkTrustPolicySize(this, trustPolicySizeQuota(this, props.trustPolicySizeQuota), {
+      property: 'dbUsers',
+      noun: 'database users',
+      entries: externalIds,
+      fix: 'List fewer dbUsers (each is a dbuser ARN in sts:ExternalId) and control COPY/UNLOAD with database permissions instead, '
+        + 'or raise the quota in Service Quotas and set trustPolicySizeQuota.',
     });
 
     if (props.target) {

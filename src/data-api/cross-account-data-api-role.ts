@@ -6,6 +6,7 @@ import { DataApiAuth, DataApiAuthMode } from '../core/data-api-auth';
 import { PrincipalTrust } from '../core/principal-trust';
 import { DATA_API_STATEMENTS_WILDCARD_REASON } from '../core/private/data-api-grants';
 import { suppressNag } from '../core/private/nag';
+import { checkTrustPolicySize, trustPolicySizeQuota } from '../core/private/policy-size';
 import { check, validationError } from '../core/private/validation';
 import { RedshiftTarget, RedshiftTargetKind } from '../core/redshift-target';
 import { SessionAction } from '../core/service-trust';
@@ -82,6 +83,14 @@ export interface CrossAccountDataApiRoleProps {
    * @default true
    */
   readonly readResults?: boolean;
+
+  /**
+   * The trust-policy size quota of the account, in characters (IAM counts no whitespace). Raise
+   * it only after raising the quota in Service Quotas.
+   *
+   * @default 2048
+   */
+  readonly trustPolicySizeQuota?: number;
 
   /**
    * The role name.
@@ -182,6 +191,14 @@ export class CrossAccountDataApiRole extends iam.Role {
       checkCrossAccountReference(this, consumer);
     }
     warnIfSameAccount(this, consumers, consumerAccounts);
+    checkTrustPolicySize(this, trustPolicySizeQuota(this, props.trustPolicySizeQuota), {
+      property: consumers.length > 0 ? 'consumers' : 'consumerAccounts',
+      noun: 'trusted consumers',
+      // As the trust policy holds them: role ARNs, and accounts as their root ARNs.
+      entries: trusts.flatMap((trust) => trust.principalArns),
+      fix: 'Let callers share fewer consumer roles, trust their accounts with consumerAccounts (with principalOrgId), '
+        + 'or raise the quota in Service Quotas and set trustPolicySizeQuota.',
+    });
   }
 
   /**

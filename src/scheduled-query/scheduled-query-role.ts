@@ -5,8 +5,8 @@ import { DataApiAuth } from '../core/data-api-auth';
 import { PrincipalTrust } from '../core/principal-trust';
 import { DATA_API_STATEMENTS_WILDCARD_REASON } from '../core/private/data-api-grants';
 import { escapeRegExp, suppressNag } from '../core/private/nag';
-import { DEFAULT_TRUST_POLICY_QUOTA, estimatedJsonLength, estimatedPolicyLength } from '../core/private/policy-size';
-import { check, validationError } from '../core/private/validation';
+import { checkTrustPolicySize, trustPolicySizeQuota } from '../core/private/policy-size';
+import { validationError } from '../core/private/validation';
 import { RedshiftTarget } from '../core/redshift-target';
 import { ServiceTrust } from '../core/service-trust';
 
@@ -174,10 +174,13 @@ export class ScheduledQueryRole extends iam.Role {
       + `the other EventBridge actions are limited to the ${SCHEDULED_QUERY_RULE_PREFIX}* rules of this account and Region.`,
     [/^Resource::\*$/, new RegExp(`^Resource::arn:<AWS::Partition>:events:.*:rule/${escapeRegExp(SCHEDULED_QUERY_RULE_PREFIX)}\\*$`)]);
 
-    const quota = props.trustPolicySizeQuota ?? DEFAULT_TRUST_POLICY_QUOTA;
-    check(Number.isInteger(quota) && quota >= DEFAULT_TRUST_POLICY_QUOTA, this, 'trustPolicySizeQuota', quota,
-      `Give the account's quota in characters, at least the default ${DEFAULT_TRUST_POLICY_QUOTA}.`);
-    this.node.addValidation({ validate: () => trustSizeErrors(this, quota, this.creatorArns) });
+    checkTrustPolicySize(this, trustPolicySizeQuota(this, props.trustPolicySizeQuota), {
+      property: 'creators',
+      noun: 'named creators',
+      entries: this.creatorArns,
+      fix: 'Trust creators by creatorRolePath or creatorTag, whose size does not grow with their number, '
+        + 'or raise the quota in Service Quotas and set trustPolicySizeQuota.',
+    });
   }
 
   /**
@@ -213,22 +216,4 @@ function grantScheduleRules(grantee: iam.IGrantable, role: ScheduledQueryRole): 
     conditions: { StringEquals: { 'iam:PassedToService': 'events.amazonaws.com' } },
   });
   return rules.combine(list).combine(pass);
-}
-
-/** G19: the trust policy must fit the account's quota, or the deployment fails. */
-function trustSizeErrors(role: ScheduledQueryRole, quota: number, creatorArns: string[]): string[] {
-  const stack = Stack.of(role);
-  const length = estimatedPolicyLength(stack, role.assumeRolePolicy!);
-  if (length <= quota) {
-    return [];
-  }
-  // Each named creator adds its ARN in quotes and a comma.
-  const creatorLengths = creatorArns.map((arn) => estimatedJsonLength(stack, arn) + 1);
-  const withoutCreators = length - creatorLengths.reduce((a, b) => a + b, 0);
-  const perCreator = creatorLengths.length > 0 ? Math.max(...creatorLengths) : 1;
-  const fits = Math.max(0, Math.floor((quota - withoutCreators) / perCreator));
-  return [`creators: the trust policy is about ${length} characters with ${creatorArns.length} named creators; `
-    + `IAM allows ${quota} (not counting whitespace; gotcha G19), so about ${fits} fit. `
-    + 'Trust creators by creatorRolePath or creatorTag, whose size does not grow with their number, '
-    + 'or raise the quota in Service Quotas and set trustPolicySizeQuota.'];
 }

@@ -5,7 +5,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rs from 'aws-cdk-lib/aws-redshiftserverless';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { RedshiftDataAccessRole, RedshiftTarget } from '../../src';
+import { RedshiftDataAccessRole, RedshiftDataAccessRoleProps, RedshiftTarget } from '../../src';
+import { estimatedPolicyLength } from '../../src/core/private/policy-size';
+import { AccessMatrix } from '../access-matrix';
 import { allPolicyStatements, logicalId } from '../template-helpers';
 
 const env = { account: '111111111111', region: 'us-east-1' };
@@ -102,7 +104,7 @@ describe('RedshiftDataAccessRole', () => {
     ]);
   });
 
-  test('dbUsers restrict the trust to those database users with sts:ExternalId (provisioned)', () => {
+  test('dbUsers restrict the trust to those database users with sts:ExternalId, and to provisioned Redshift (Serverless never sends one)', () => {
     const stack = new Stack(new App(), 'S', { env });
     const target = RedshiftTarget.fromClusterAttributes({ clusterIdentifier: 'analytics', account: '111111111111', region: 'us-east-1' });
     new RedshiftDataAccessRole(stack, 'CopyRole', { target, dbUsers: ['etl'] });
@@ -111,7 +113,6 @@ describe('RedshiftDataAccessRole', () => {
       AssumeRolePolicyDocument: {
         Statement: [
           Match.objectLike({ Principal: { Service: 'redshift.amazonaws.com' }, Condition: { StringEquals: { 'sts:ExternalId': dbUser } } }),
-          Match.objectLike({ Principal: { Service: 'redshift-serverless.amazonaws.com' }, Condition: { StringEquals: { 'sts:ExternalId': dbUser } } }),
         ],
       },
     });
@@ -194,5 +195,198 @@ describe('RedshiftDataAccessRole', () => {
     role.grantCopyFrom(new s3.Bucket(stack, 'B'));
     expect(JSON.stringify(Template.fromStack(stack).toJSON())).not.toMatch(/iam::aws:policy/);
     expect(role).toBeInstanceOf(iam.Role);
+  });
+});
+
+/** `count` database users with names of one length (zero-padded). */
+function dbUserNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `etl_user_${String(i).padStart(2, '0')}`);
+}
+
+/** A role on an imported cluster of the stack's account restricted to `count` database users, in a fresh app. */
+function withDbUsers(count: number, props: Partial<RedshiftDataAccessRoleProps> = {}) {
+  const app = new App();
+  const stack = new Stack(app, 'S', { env });
+  const target = RedshiftTarget.fromClusterAttributes({ clusterIdentifier: 'analytics', account: '111111111111', region: 'us-east-1' });
+  const role = new RedshiftDataAccessRole(stack, 'CopyRole', { target, dbUsers: dbUserNames(count), ...props });
+  return { app, stack, role };
+}
+
+/** The message of the synth error, or undefined when the app synthesizes. */
+function synthError(app: App): string | undefined {
+  try {
+    app.synth();
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** "about M fit" of the synth error, or undefined when the app synthesizes. */
+function fitIn(message: string | undefined): number | undefined {
+  if (message === undefined) {
+    return undefined;
+  }
+  const match = /so about (\d+) fit/.exec(message);
+  expect(match).not.toBeNull();
+  return Number(match![1]);
+}
+
+function trustOf(stack: Stack, role: iam.IRole): any[] {
+  return Template.fromStack(stack).toJSON().Resources[logicalId(stack, role)].Properties.AssumeRolePolicyDocument.Statement;
+}
+
+describe('RedshiftDataAccessRole trust policy size (G19)', () => {
+  test('fails at synthesis with 30 database users: the size, the quota, how many fit and the fixes', () => {
+    // GIVEN
+    const { app, stack } = withDbUsers(30);
+
+    // WHEN
+    const message = synthError(app);
+
+    // THEN
+    const match = /\[S\/CopyRole\] dbUsers: the trust policy is about (\d+) characters with 30 database users; IAM allows 2048 \(not counting whitespace; gotcha G19\), so about (\d+) fit\./.exec(message ?? '');
+    expect(match).not.toBeNull();
+    const [length, fit] = [Number(match![1]), Number(match![2])];
+    expect(length).toBeGreaterThan(2048);
+    expect(fit).toBeLessThan(30);
+    expect(fit).toBeGreaterThan(0);
+    expect(message).toMatch(/so about \d+ fit\. List fewer dbUsers \(each is a dbuser ARN in sts:ExternalId\) and control COPY\/UNLOAD with database permissions instead, or raise the quota in Service Quotas and set trustPolicySizeQuota\.$/);
+    expect(() => Template.fromStack(stack)).toThrow(/the trust policy is about \d+ characters with 30 database users/);
+  });
+
+  test('"about M fit" is exact: M database users pass the check and M + 1 fail it', () => {
+    // GIVEN
+    const fitOf = (count: number) => fitIn(synthError(withDbUsers(count).app));
+
+    // WHEN
+    const fit = fitOf(30)!;
+
+    // THEN
+    expect(fit).toBeGreaterThan(1);
+    expect(fitOf(fit)).toBeUndefined();
+    expect(fitOf(fit + 1)).toBe(fit);
+  });
+
+  test('"about M fit" is exact for a cluster imported without account and Region (pseudo parameters)', () => {
+    // GIVEN
+    const fitOf = (count: number) => {
+      const app = new App();
+      const stack = new Stack(app, 'S', { env });
+      new RedshiftDataAccessRole(stack, 'CopyRole', { target: RedshiftTarget.fromClusterAttributes({ clusterIdentifier: 'analytics' }), dbUsers: dbUserNames(count) });
+      return fitIn(synthError(app));
+    };
+
+    // WHEN
+    const fit = fitOf(30)!;
+
+    // THEN
+    expect(fit).toBeGreaterThan(1);
+    expect(fitOf(fit)).toBeUndefined();
+    expect(fitOf(fit + 1)).toBe(fit);
+  });
+
+  test('the construct path appears once in the message', () => {
+    // GIVEN
+    const { app } = withDbUsers(30);
+
+    // WHEN / THEN
+    expect(() => app.synth()).toThrow(/^(?!.*\[S\/CopyRole\].*\[S\/CopyRole\])[\s\S]*\[S\/CopyRole\] dbUsers:/);
+  });
+
+  test('30 database users fail with the default quota and pass with trustPolicySizeQuota 4096', () => {
+    // GIVEN
+    const failing = withDbUsers(30);
+
+    // WHEN
+    const raised = withDbUsers(30, { trustPolicySizeQuota: 4096 });
+
+    // THEN
+    expect(() => failing.app.synth()).toThrow(/\[S\/CopyRole\] dbUsers: the trust policy is about \d+ characters with 30 database users; IAM allows 2048 /);
+    expect(() => raised.app.synth()).not.toThrow();
+    expect(trustOf(raised.stack, raised.role)[0].Condition.StringEquals['sts:ExternalId']).toHaveLength(30);
+  });
+
+  test('3 database users fit, and the estimate is never below the deployed size', () => {
+    // GIVEN
+    const { app, stack, role } = withDbUsers(3);
+    const imported = new RedshiftDataAccessRole(stack, 'ImportedCopyRole', {
+      target: RedshiftTarget.fromClusterAttributes({ clusterIdentifier: 'analytics' }), dbUsers: dbUserNames(3),
+    });
+
+    // WHEN
+    app.synth();
+
+    // THEN
+    for (const r of [role, imported]) {
+      expect(trustOf(stack, r)[0].Condition.StringEquals['sts:ExternalId']).toHaveLength(3);
+      // The deployed document, with the pseudo parameters of 111111111111 in us-east-1 and the aws partition, is no longer than the estimate.
+      const deployed = AccessMatrix.fromTemplate({}).resolve(stack.resolve(r.assumeRolePolicy!));
+      expect(JSON.stringify(deployed)).not.toMatch(/Fn::|"Ref"/);
+      expect(JSON.stringify(deployed)).toContain('arn:aws:redshift:us-east-1:111111111111:dbuser:analytics/etl_user_00');
+      expect(estimatedPolicyLength(stack, r.assumeRolePolicy!)).toBeGreaterThanOrEqual(JSON.stringify(deployed).length);
+    }
+  });
+
+  test.each([1000, 2048.5])('fails when trustPolicySizeQuota is %p', (quota) => {
+    // GIVEN
+    const stack = new Stack(new App(), 'S', { env });
+    const target = RedshiftTarget.fromClusterAttributes({ clusterIdentifier: 'analytics' });
+
+    // WHEN / THEN
+    expect(() => new RedshiftDataAccessRole(stack, 'CopyRole', { target, dbUsers: ['etl'], trustPolicySizeQuota: quota })).toThrow(
+      new RegExp(`^\\[S/CopyRole\\] trustPolicySizeQuota: ${String(quota).replace('.', '\\.')} is not valid\\. Give the account's quota in characters, at least the default 2048\\.$`));
+  });
+});
+
+describe('RedshiftDataAccessRole trust principals with and without dbUsers', () => {
+  test('with dbUsers only redshift.amazonaws.com is trusted; without them, Redshift and Redshift Serverless (template)', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'S', { env });
+    const target = RedshiftTarget.fromClusterAttributes({ clusterIdentifier: 'analytics', account: '111111111111', region: 'us-east-1' });
+
+    // WHEN
+    const restricted = new RedshiftDataAccessRole(stack, 'Restricted', { target, dbUsers: ['etl', 'loader'] });
+    const open = new RedshiftDataAccessRole(stack, 'Open', { target });
+
+    // THEN
+    const services = (role: iam.IRole) => trustOf(stack, role).map((s) => s.Principal.Service);
+    expect(services(restricted)).toEqual(['redshift.amazonaws.com']);
+    expect(JSON.stringify(trustOf(stack, restricted))).not.toContain('redshift-serverless');
+    expect(services(open)).toEqual(['redshift.amazonaws.com', 'redshift-serverless.amazonaws.com']);
+  });
+
+  test('with dbUsers and regions only the regional Redshift principals are trusted, none of Serverless', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'S', { env });
+    const target = RedshiftTarget.fromClusterAttributes({ clusterIdentifier: 'analytics', account: '111111111111', region: 'us-east-1' });
+
+    // WHEN
+    const role = new RedshiftDataAccessRole(stack, 'Restricted', { target, dbUsers: ['etl'], regions: ['us-east-1', 'eu-west-1'] });
+
+    // THEN
+    const principals = trustOf(stack, role).flatMap((s) => [s.Principal.Service].flat());
+    expect(principals).toEqual(['redshift.us-east-1.amazonaws.com', 'redshift.eu-west-1.amazonaws.com']);
+  });
+
+  test('access matrix: Redshift Serverless cannot assume the dbUsers role, even with a listed dbuser ARN; without dbUsers both can', async () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'S', { env });
+    const target = RedshiftTarget.fromClusterAttributes({ clusterIdentifier: 'analytics', account: '111111111111', region: 'us-east-1' });
+    const restricted = new RedshiftDataAccessRole(stack, 'Restricted', { target, dbUsers: ['etl'] });
+    const open = new RedshiftDataAccessRole(stack, 'Open', { target });
+    const etl = { 'sts:ExternalId': 'arn:aws:redshift:us-east-1:111111111111:dbuser:analytics/etl' };
+
+    // WHEN
+    const m = AccessMatrix.fromStack(stack);
+
+    // THEN
+    await m.expectMatrix([
+      { description: 'Redshift as etl assumes the restricted role', kind: 'assume', principal: 'redshift.amazonaws.com', action: 'sts:AssumeRole', resource: restricted, context: etl, expect: 'Allowed' },
+      { description: 'Redshift Serverless with the etl dbuser ARN cannot', kind: 'assume', principal: 'redshift-serverless.amazonaws.com', action: 'sts:AssumeRole', resource: restricted, context: etl, expect: 'Denied' },
+      { description: 'Redshift Serverless without an external id cannot', kind: 'assume', principal: 'redshift-serverless.amazonaws.com', action: 'sts:AssumeRole', resource: restricted, expect: 'Denied' },
+      { description: 'Redshift assumes the open role', kind: 'assume', principal: 'redshift.amazonaws.com', action: 'sts:AssumeRole', resource: open, expect: 'Allowed' },
+      { description: 'Redshift Serverless assumes the open role', kind: 'assume', principal: 'redshift-serverless.amazonaws.com', action: 'sts:AssumeRole', resource: open, expect: 'Allowed' },
+    ]);
   });
 });

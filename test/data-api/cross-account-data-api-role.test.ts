@@ -13,6 +13,8 @@ import {
   RedshiftTarget,
   SessionAction,
 } from '../../src';
+import { estimatedPolicyLength } from '../../src/core/private/policy-size';
+import { AccessMatrix } from '../access-matrix';
 
 // Seed 001: a consumer in account A (111111111111) assumes a role in the warehouse's account B
 // (222222222222) to call the Redshift Data API. One stack per account, wired in one app.
@@ -719,6 +721,189 @@ describe('CrossAccountDataApiRole validation', () => {
 
     // WHEN / THEN
     expect(() => dataApi.configureConsumerFunction(fn)).toThrow(/^\[Producer\/DataApi\] clusterIdentifier: .* give the cluster a clusterIdentifier/);
+  });
+});
+
+/** `count` roles of account A with generated physical names of one length (zero-padded ids), to trust by ARN. */
+function consumerRoles(consumer: Stack, count: number): iam.Role[] {
+  return Array.from({ length: count }, (_, i) => new iam.Role(consumer, `Consumer${String(i).padStart(2, '0')}`, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    roleName: PhysicalName.GENERATE_IF_NEEDED,
+  }));
+}
+
+/** `count` 12-digit account ids other than A and B. */
+function otherAccounts(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => String(300000000000 + i));
+}
+
+/** The message of the synth error, or undefined when the app synthesizes. */
+function synthError(app: App): string | undefined {
+  try {
+    app.synth();
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** A producer role trusting `count` consumer roles of account A, with the props given. */
+function withConsumers(count: number, props: Partial<CrossAccountDataApiRoleProps> = {}) {
+  const stacks = twoStacks();
+  const consumers = consumerRoles(stacks.consumer, count);
+  const dataApi = new CrossAccountDataApiRole(stacks.producer, 'DataApi', {
+    target: importedCluster(),
+    auth: DataApiAuth.temporaryCredentials('reporting'),
+    consumers,
+    ...props,
+  });
+  return { ...stacks, consumers, dataApi };
+}
+
+/** "about M fit" of the synth error, or undefined when the app synthesizes. */
+function fitIn(message: string | undefined): number | undefined {
+  if (message === undefined) {
+    return undefined;
+  }
+  const match = /so about (\d+) fit/.exec(message);
+  expect(match).not.toBeNull();
+  return Number(match![1]);
+}
+
+const TWO_STATEMENTS: Partial<CrossAccountDataApiRoleProps> = { externalId: 'reporting-from-a', sessionActions: [SessionAction.SET_SOURCE_IDENTITY] };
+
+describe('CrossAccountDataApiRole trust policy size (G19)', () => {
+  test('fails at synthesis with 50 consumer roles: the size, the quota, how many fit and the fixes', () => {
+    // GIVEN
+    const { app, producer } = withConsumers(50);
+
+    // WHEN
+    const message = synthError(app);
+
+    // THEN
+    const match = /\[Producer\/DataApi\] consumers: the trust policy is about (\d+) characters with 50 trusted consumers; IAM allows 2048 \(not counting whitespace; gotcha G19\), so about (\d+) fit\./.exec(message ?? '');
+    expect(match).not.toBeNull();
+    const [length, fit] = [Number(match![1]), Number(match![2])];
+    expect(length).toBeGreaterThan(2048);
+    expect(fit).toBeLessThan(50);
+    expect(fit).toBeGreaterThan(0);
+    expect(message).toMatch(/so about \d+ fit\. Let callers share fewer consumer roles, trust their accounts with consumerAccounts \(with principalOrgId\), or raise the quota in Service Quotas and set trustPolicySizeQuota\.$/);
+    expect(() => Template.fromStack(producer)).toThrow(/the trust policy is about \d+ characters with 50 trusted consumers/);
+  });
+
+  test('"about M fit" is exact: M consumer roles pass the check and M + 1 fail it', () => {
+    // GIVEN
+    const fitOf = (count: number) => fitIn(synthError(withConsumers(count).app));
+
+    // WHEN
+    const fit = fitOf(50)!;
+
+    // THEN
+    expect(fit).toBeGreaterThan(1);
+    expect(fitOf(fit)).toBeUndefined();
+    expect(fitOf(fit + 1)).toBe(fit);
+  });
+
+  test('with externalId and SET_SOURCE_IDENTITY each consumer is in two statements: "about M fit" is exact and about half', () => {
+    // GIVEN
+    const plainFit = fitIn(synthError(withConsumers(50).app))!;
+    const fitOf = (count: number) => fitIn(synthError(withConsumers(count, TWO_STATEMENTS).app));
+
+    // WHEN
+    const fit = fitOf(50)!;
+
+    // THEN
+    expect(fit).toBeGreaterThan(1);
+    expect(Math.abs(fit - plainFit / 2)).toBeLessThanOrEqual(1);
+    expect(fitOf(fit)).toBeUndefined();
+    expect(fitOf(fit + 1)).toBe(fit);
+    // M roles fit, each listed by both statements.
+    const { dataApi } = withConsumers(fit, TWO_STATEMENTS);
+    const statements = trustStatements(dataApi);
+    expect(statements.map((s) => s.Action)).toEqual(['sts:AssumeRole', 'sts:SetSourceIdentity']);
+    expect(statements.map((s) => s.Principal.AWS.length)).toEqual([fit, fit]);
+  });
+
+  test('the construct path appears once in the message', () => {
+    // GIVEN
+    const { app } = withConsumers(50);
+
+    // WHEN / THEN
+    expect(() => app.synth()).toThrow(/^(?!.*\[Producer\/DataApi\].*\[Producer\/DataApi\])[\s\S]*\[Producer\/DataApi\] consumers:/);
+  });
+
+  test('with consumerAccounts only, the message names consumerAccounts', () => {
+    // GIVEN
+    const { app, producer } = twoStacks();
+
+    // WHEN
+    new CrossAccountDataApiRole(producer, 'DataApi', {
+      target: importedCluster(), auth: DataApiAuth.temporaryCredentials('reporting'), consumerAccounts: otherAccounts(60),
+    });
+
+    // THEN
+    const message = synthError(app);
+    expect(message).toMatch(/\[Producer\/DataApi\] consumerAccounts: the trust policy is about \d+ characters with 60 trusted consumers; IAM allows 2048 /);
+    expect(message).not.toMatch(/\] consumers:/);
+  });
+
+  // The trust holds each account as its root ARN, and that is what is counted (not the bare id).
+  test('"about M fit" is exact for consumerAccounts too: M accounts pass the check and M + 1 fail it', () => {
+    // GIVEN
+    const fitOf = (count: number) => {
+      const { app, producer } = twoStacks();
+      new CrossAccountDataApiRole(producer, 'DataApi', {
+        target: importedCluster(), auth: DataApiAuth.temporaryCredentials('reporting'), consumerAccounts: otherAccounts(count),
+      });
+      return fitIn(synthError(app));
+    };
+
+    // WHEN
+    const fit = fitOf(60)!;
+
+    // THEN
+    expect(fit).toBeGreaterThan(1);
+    expect(fitOf(fit)).toBeUndefined();
+    expect(fitOf(fit + 1)).toBe(fit);
+  });
+
+  test('30 consumer roles fail with the default quota and pass with trustPolicySizeQuota 4096', () => {
+    // GIVEN
+    const failing = withConsumers(30);
+
+    // WHEN
+    const raised = withConsumers(30, { trustPolicySizeQuota: 4096 });
+
+    // THEN
+    expect(() => failing.app.synth()).toThrow(/\[Producer\/DataApi\] consumers: the trust policy is about \d+ characters with 30 trusted consumers; IAM allows 2048 /);
+    expect(() => raised.app.synth()).not.toThrow();
+    expect(trustStatements(raised.dataApi)[0].Principal.AWS).toHaveLength(30);
+  });
+
+  test('5 consumer roles fit, and the estimate is never below the deployed size', () => {
+    // GIVEN
+    const { app, producer, dataApi } = withConsumers(5);
+
+    // WHEN
+    app.synth();
+
+    // THEN
+    expect(trustStatements(dataApi)[0].Principal.AWS).toHaveLength(5);
+    // The deployed document, in the aws partition, is no longer than the estimate.
+    const deployed = AccessMatrix.fromTemplate({}).resolve(producer.resolve(dataApi.assumeRolePolicy!));
+    expect(JSON.stringify(deployed)).not.toMatch(/Fn::|"Ref"/);
+    expect(JSON.stringify(deployed)).toContain(`arn:aws:iam::${CONSUMER_ACCOUNT}:role/`);
+    expect(estimatedPolicyLength(producer, dataApi.assumeRolePolicy!)).toBeGreaterThanOrEqual(JSON.stringify(deployed).length);
+  });
+
+  test.each([1000, 2048.5])('fails when trustPolicySizeQuota is %p', (quota) => {
+    // GIVEN
+    const { producer, consumerRole } = twoStacks();
+
+    // WHEN / THEN
+    expect(() => new CrossAccountDataApiRole(producer, 'DataApi', {
+      target: importedCluster(), auth: DataApiAuth.temporaryCredentials('reporting'), consumers: [consumerRole], trustPolicySizeQuota: quota,
+    })).toThrow(new RegExp(`^\\[Producer/DataApi\\] trustPolicySizeQuota: ${String(quota).replace('.', '\\.')} is not valid\\. Give the account's quota in characters, at least the default 2048\\.$`));
   });
 });
 

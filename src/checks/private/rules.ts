@@ -4,11 +4,9 @@ import {
   accountOf, allows, appResourcesOfType, flatten, getAttLogicalId, identityStatementsOfRole, policyDocumentsOf, rendered, RenderedResource,
   resourcesOfType, roleOfArn, statementsOf, trustedActions,
 } from './template-view';
-import { DEFAULT_TRUST_POLICY_QUOTA, estimatedJsonLength } from '../../core/private/policy-size';
+import { DEFAULT_TRUST_POLICY_QUOTA, estimatedJsonLength, INLINE_POLICIES_QUOTA, MANAGED_POLICY_QUOTA } from '../../core/private/policy-size';
 
 /** IAM's quotas in characters without whitespace (reference_iam-quotas). */
-const INLINE_POLICIES_QUOTA = 10_240;
-const MANAGED_POLICY_QUOTA = 6_144;
 /** Roles per Redshift cluster or namespace (default quota). */
 const ROLES_PER_WAREHOUSE_QUOTA = 50;
 

@@ -1,5 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import { check } from './validation';
 
 /**
  * IAM's default quota for a role trust policy, in characters other than whitespace (gotcha G19).
@@ -7,6 +9,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
  */
 export const DEFAULT_TRUST_POLICY_QUOTA = 2048;
+/** IAM's quota for all inline policies of one role together, in characters other than whitespace. */
+export const INLINE_POLICIES_QUOTA = 10_240;
+/** IAM's quota for one customer-managed policy, in characters other than whitespace. */
+export const MANAGED_POLICY_QUOTA = 6_144;
 
 /** Longest likely value of a CloudFormation pseudo parameter, for estimates. */
 const PSEUDO_PARAMETER_LENGTH: Record<string, number> = {
@@ -59,4 +65,56 @@ function withPlaceholders(value: unknown): unknown {
     }
   }
   return Object.fromEntries(entries.map(([key, inner]) => [key, withPlaceholders(inner)]));
+}
+
+/** What makes a role's trust policy grow: one entry per trusted principal or external id. */
+export interface TrustGrowth {
+  /** The prop the entries come from, e.g. `creators`. */
+  readonly property: string;
+  /** What they are, e.g. `named creators`. */
+  readonly noun: string;
+  /** Each entry as the trust policy holds it (a principal ARN, an external id). */
+  readonly entries: string[];
+  /** How to trust them without the growth. */
+  readonly fix: string;
+}
+
+/**
+ * The `trustPolicySizeQuota` of a role: the account's quota for trust policies, checked to be a
+ * whole number of characters no smaller than IAM's default (gotcha G19).
+ */
+export function trustPolicySizeQuota(scope: IConstruct, quota: number | undefined): number {
+  const value = quota ?? DEFAULT_TRUST_POLICY_QUOTA;
+  check(Number.isInteger(value) && value >= DEFAULT_TRUST_POLICY_QUOTA, scope, 'trustPolicySizeQuota', value,
+    `Give the account's quota in characters, at least the default ${DEFAULT_TRUST_POLICY_QUOTA}.`);
+  return value;
+}
+
+/**
+ * Fail the synth when the role's trust policy is over the quota, instead of the deploy failing
+ * with "Cannot exceed quota for ACLSizePerRole" (gotcha G19): the estimated size, how many entries
+ * would fit, and the fix. An entry listed by several statements counts once per statement.
+ */
+export function checkTrustPolicySize(role: iam.Role, quota: number, growth: TrustGrowth): void {
+  role.node.addValidation({
+    validate: () => {
+      const stack = Stack.of(role);
+      const length = estimatedPolicyLength(stack, role.assumeRolePolicy!);
+      if (length <= quota) {
+        return [];
+      }
+      const statements = ([] as unknown[]).concat(stack.resolve(role.assumeRolePolicy!.toJSON()).Statement ?? []).map((s) => JSON.stringify(s));
+      const costs = growth.entries.map((entry) => {
+        const text = JSON.stringify(stack.resolve(entry));
+        const occurrences = Math.max(1, statements.filter((statement) => statement.includes(text)).length);
+        // The entry in quotes and a comma, in each statement that lists it.
+        return occurrences * (estimatedJsonLength(stack, entry) + 1);
+      });
+      const withoutEntries = length - costs.reduce((a, b) => a + b, 0);
+      const perEntry = costs.length > 0 ? Math.max(...costs) : 1;
+      const fits = Math.max(0, Math.floor((quota - withoutEntries) / perEntry));
+      return [`${growth.property}: the trust policy is about ${length} characters with ${growth.entries.length} ${growth.noun}; `
+        + `IAM allows ${quota} (not counting whitespace; gotcha G19), so about ${fits} fit. ${growth.fix}`];
+    },
+  });
 }
