@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { identityCenterInstanceId } from '../core/private/identity-center';
 import { stableIdPart } from '../core/private/ids';
 import { suppressNag } from '../core/private/nag';
+import { estimatedPolicyLength, MANAGED_POLICY_QUOTA } from '../core/private/policy-size';
 import { markDedicatedRole } from '../core/private/role-purpose';
 import { grantS3Prefix, s3KeyPattern } from '../core/private/s3-prefix';
 import { check } from '../core/private/validation';
@@ -146,6 +147,8 @@ export class EmrIdcStudio extends Construct {
   public readonly workspaceSecurityGroup: ec2.SecurityGroup;
   private readonly ownSessionPolicy?: iam.ManagedPolicy;
   private readonly athenaWorkGroupArns: string[] = [];
+  /** The workgroup statement of the user role and of the session policy, which later grants extend. */
+  private readonly workGroupStatements: iam.PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: EmrIdcStudioProps) {
     super(scope, id);
@@ -262,6 +265,13 @@ export class EmrIdcStudio extends Construct {
   public grantAthenaQueries(workGroupArn: string): void {
     check(Token.isUnresolved(workGroupArn) || /^arn:aws[a-z-]*:athena:[a-z0-9-]+:\d{12}:workgroup\/[a-zA-Z0-9._-]{1,128}$/.test(workGroupArn),
       this, 'workGroupArn', workGroupArn, 'Give an Athena workgroup ARN, arn:aws:athena:<region>:<account>:workgroup/<name>.');
+    if (this.workGroupStatements.length > 0) {
+      // One statement lists every workgroup: each grant adds an ARN, not a statement, so the
+      // managed session policy stays far below IAM's 6,144 characters (gotcha G19).
+      this.athenaWorkGroupArns.push(workGroupArn);
+      this.workGroupStatements.forEach((statement) => statement.addResources(workGroupArn));
+      return;
+    }
     const stack = Stack.of(this);
     const statements = [
       new iam.PolicyStatement({
@@ -270,40 +280,45 @@ export class EmrIdcStudio extends Construct {
           'athena:CreatePreparedStatement', 'athena:GetPreparedStatement', 'athena:DeletePreparedStatement'],
         resources: [workGroupArn],
       }),
+      // ListWorkGroups has no resource type.
+      new iam.PolicyStatement({ actions: ['athena:ListWorkGroups'], resources: ['*'] }),
+      new iam.PolicyStatement({
+        actions: ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'],
+        resources: [
+          stack.formatArn({ service: 'glue', resource: 'catalog' }),
+          stack.formatArn({ service: 'glue', resource: 'database', resourceName: '*' }),
+          stack.formatArn({ service: 'glue', resource: 'table', resourceName: '*/*' }),
+        ],
+      }),
     ];
-    if (this.athenaWorkGroupArns.length === 0) {
-      statements.push(
-        // ListWorkGroups has no resource type.
-        new iam.PolicyStatement({ actions: ['athena:ListWorkGroups'], resources: ['*'] }),
-        new iam.PolicyStatement({
-          actions: ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'],
-          resources: [
-            stack.formatArn({ service: 'glue', resource: 'catalog' }),
-            stack.formatArn({ service: 'glue', resource: 'database', resourceName: '*' }),
-            stack.formatArn({ service: 'glue', resource: 'table', resourceName: '*/*' }),
-          ],
-        }),
-      );
-    }
-    const first = this.athenaWorkGroupArns.length === 0;
     this.athenaWorkGroupArns.push(workGroupArn);
-    for (const statement of statements) {
-      this.userRole.addToPrincipalPolicy(statement);
-      this.ownSessionPolicy?.addStatements(statement.copy());
+    this.workGroupStatements.push(statements[0]);
+    statements.forEach((statement) => this.userRole.addToPrincipalPolicy(statement));
+    if (this.ownSessionPolicy) {
+      const copies = statements.map((statement) => statement.copy());
+      this.workGroupStatements.push(copies[0]);
+      this.ownSessionPolicy.addStatements(...copies);
     }
-    if (first) {
-      // After the statements: the acknowledgement goes on the policy resources that now exist.
-      const reason = 'athena:ListWorkGroups has no resource type; the Glue reads are on this account\'s catalog (Lake Formation decides per user).';
-      suppressNag(this.userRole, 'AwsSolutions-IAM5', reason, CATALOG_READ_FINDINGS);
-      if (this.ownSessionPolicy) {
-        suppressNag(this.ownSessionPolicy, 'AwsSolutions-IAM5', `The session policy repeats the user role's permissions: ${reason}`, CATALOG_READ_FINDINGS);
-      }
+    // After the statements: the acknowledgement goes on the policy resources that now exist.
+    const reason = 'athena:ListWorkGroups has no resource type; the Glue reads are on this account\'s catalog (Lake Formation decides per user).';
+    suppressNag(this.userRole, 'AwsSolutions-IAM5', reason, CATALOG_READ_FINDINGS);
+    if (this.ownSessionPolicy) {
+      suppressNag(this.ownSessionPolicy, 'AwsSolutions-IAM5', `The session policy repeats the user role's permissions: ${reason}`, CATALOG_READ_FINDINGS);
     }
   }
 
   private validateUserPermissions(): string[] {
-    return this.athenaWorkGroupArns.length === 0 && this.ownSessionPolicy
-      ? [`${this.node.path}: the Studio's users may do nothing yet: call grantAthenaQueries(workGroupArn) (an empty session policy cannot be created).`]
+    if (!this.ownSessionPolicy) {
+      return [];
+    }
+    if (this.athenaWorkGroupArns.length === 0) {
+      return ['the Studio\'s users may do nothing yet: call grantAthenaQueries(workGroupArn) (an empty session policy cannot be created).'];
+    }
+    const size = estimatedPolicyLength(Stack.of(this), this.ownSessionPolicy.document);
+    return size > MANAGED_POLICY_QUOTA
+      ? [`grantAthenaQueries: the session policy is about ${size} characters with ${this.athenaWorkGroupArns.length} workgroups; IAM allows `
+        + `${MANAGED_POLICY_QUOTA} for a managed policy (not counting whitespace; gotcha G19). Give the Studio fewer workgroups, `
+        + 'or pass your own sessionPolicy.']
       : [];
   }
 }

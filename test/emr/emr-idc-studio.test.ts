@@ -250,7 +250,7 @@ describe('EmrIdcStudio', () => {
 
       // WHEN / THEN
       expect(() => Template.fromStack(stack))
-        .toThrow(/S\/Studio: the Studio's users may do nothing yet: call grantAthenaQueries\(workGroupArn\) \(an empty session policy cannot be created\)/);
+        .toThrow(/\[S\/Studio\] the Studio's users may do nothing yet: call grantAthenaQueries\(workGroupArn\) \(an empty session policy cannot be created\)/);
       expect(() => app.synth()).toThrow(/call grantAthenaQueries\(workGroupArn\)/);
     });
 
@@ -273,7 +273,7 @@ describe('EmrIdcStudio', () => {
       expect(stack.resolve(studio.sessionPolicy.managedPolicyArn)).toEqual({ Ref: logicalId(stack, studio.sessionPolicy) });
     });
 
-    test('a second workgroup adds only its own statement to the role and the session policy', () => {
+    test('a second workgroup adds only its ARN to the query statement of the role and the session policy (G19: no statement per workgroup)', () => {
       // GIVEN
       const { stack, studio } = studioStack();
 
@@ -281,9 +281,39 @@ describe('EmrIdcStudio', () => {
       studio.grantAthenaQueries(OTHER_WORKGROUP_ARN);
 
       // THEN
-      const expected = [queryStatement(WORKGROUP_ARN), ...CATALOG_STATEMENTS, queryStatement(OTHER_WORKGROUP_ARN)];
+      const expected = [{ ...queryStatement(WORKGROUP_ARN), Resource: [WORKGROUP_ARN, OTHER_WORKGROUP_ARN] }, ...CATALOG_STATEMENTS];
       expect(statementsOf(stack, studio.userRole)).toEqual(expected);
       expect(onlyResource(stack, 'AWS::IAM::ManagedPolicy').Properties.PolicyDocument.Statement).toEqual(expected);
+    });
+
+    const grantWorkGroups = (studio: EmrIdcStudio, count: number) => {
+      for (let i = 1; i < count; i++) {
+        studio.grantAthenaQueries(`arn:aws:athena:us-east-1:111111111111:workgroup/analysts-${String(i).padStart(3, '0')}`);
+      }
+    };
+
+    test('60 workgroups keep the session policy under the 6,144-character managed-policy quota (G19)', () => {
+      // GIVEN
+      const { stack, studio } = studioStack();
+
+      // WHEN
+      grantWorkGroups(studio, 60);
+
+      // THEN
+      const document = onlyResource(stack, 'AWS::IAM::ManagedPolicy').Properties.PolicyDocument;
+      expect(document.Statement[0].Resource).toHaveLength(60);
+      expect(JSON.stringify(document).replace(/\s/g, '').length).toBeLessThan(6144);
+    });
+
+    test('100 workgroups fail at synth: the session policy would exceed the managed-policy quota (G19)', () => {
+      // GIVEN
+      const { stack, studio } = studioStack();
+
+      // WHEN
+      grantWorkGroups(studio, 100);
+
+      // THEN
+      expect(() => Template.fromStack(stack)).toThrow(/\] grantAthenaQueries: the session policy is about (\d+) characters with 100 workgroups; IAM allows 6144 for a managed policy \(not counting whitespace; gotcha G19\)\. Give the Studio fewer workgroups, or pass your own sessionPolicy\./);
     });
 
     test('a workgroup ARN known only at deploy time is accepted', () => {
