@@ -1,5 +1,6 @@
 import { Annotations, CustomResource, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
 import { stableIdPart } from './private/ids';
 import { RoleAssociationFunction } from './private/role-association-function';
@@ -102,16 +103,20 @@ export class RedshiftRoleAssociation extends Construct {
       throw validationError(scope, 'target', target.toString(),
         'Associating roles with an imported Serverless namespace needs its namespace id: pass `namespaceId` to RedshiftTarget.fromServerlessAttributes.');
     }
-    handler.addToRolePolicy(new iam.PolicyStatement({
-      actions: isCluster
-        ? ['redshift:DescribeClusters', 'redshift:ModifyClusterIamRoles']
-        : ['redshift-serverless:GetNamespace', 'redshift-serverless:UpdateNamespace'],
-      resources: [resourceArn],
-    }));
-    handler.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['iam:PassRole'],
-      resources: Lazy.list({ produce: () => this.roleArns }),
-    }));
+    const statements = handlerStatements(handler);
+    const manage = isCluster ? 'manageClusters' : 'manageNamespaces';
+    if (statements[manage]) {
+      statements[manage].addResources(resourceArn);
+    } else {
+      statements[manage] = new iam.PolicyStatement({
+        actions: isCluster
+          ? ['redshift:DescribeClusters', 'redshift:ModifyClusterIamRoles']
+          : ['redshift-serverless:GetNamespace', 'redshift-serverless:UpdateNamespace'],
+        resources: [resourceArn],
+      });
+      handler.addToRolePolicy(statements[manage]);
+    }
+    statements.passedRoles.push(() => this.roleArns);
 
     new CustomResource(this, 'Resource', {
       serviceToken: handler.functionArn,
@@ -224,9 +229,37 @@ function setDefault(scope: IConstruct, target: RedshiftTarget, current: string |
   set(roleArn);
 }
 
+/**
+ * The handler's statements, shared by every association of a stack: another warehouse adds a
+ * resource, not a statement. A statement per warehouse made its own inline policy (the PassRole
+ * list is lazy), and 29 imported warehouses went over IAM's 10,240 characters per role (G19).
+ */
+interface HandlerStatements {
+  manageClusters?: iam.PolicyStatement;
+  manageNamespaces?: iam.PolicyStatement;
+  /** The roles each association passes to its warehouse. */
+  readonly passedRoles: Array<() => string[]>;
+}
+
+const HANDLER_STATEMENTS = new WeakMap<lambda.IFunction, HandlerStatements>();
+
+function handlerStatements(handler: lambda.Function): HandlerStatements {
+  let statements = HANDLER_STATEMENTS.get(handler);
+  if (!statements) {
+    const passedRoles: Array<() => string[]> = [];
+    statements = { passedRoles };
+    HANDLER_STATEMENTS.set(handler, statements);
+    handler.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: Lazy.list({ produce: () => [...new Set(passedRoles.flatMap((roles) => roles()))] }),
+    }));
+  }
+  return statements;
+}
+
 function quotaErrors(scope: IConstruct, target: RedshiftTarget, roles: string[]): string[] {
   if (roles.length > MAX_ROLES_PER_WAREHOUSE) {
-    return [`[${scope.node.path}] ${roles.length} IAM roles are associated with ${target.toString()}; the quota is ${MAX_ROLES_PER_WAREHOUSE} per cluster or namespace (and 10 in some Regions). Share roles between grants (one RedshiftDataAccessRole can be granted several buckets and tables), or chain roles.`];
+    return [`${roles.length} IAM roles are associated with ${target.toString()}; the quota is ${MAX_ROLES_PER_WAREHOUSE} per cluster or namespace (and 10 in some Regions; gotcha G9). Share roles between grants (one RedshiftDataAccessRole can be granted several buckets and tables), or chain roles.`];
   }
   if (roles.length > LOW_REGIONAL_ROLE_QUOTA) {
     Annotations.of(scope).addWarningV2('cdk-analytics-access:role-quota',

@@ -160,6 +160,40 @@ describe('RedshiftRoleAssociation for an imported warehouse', () => {
     expect(statements.filter((s: any) => JSON.stringify(s.Resource) === '"*"')).toEqual([]);
   });
 
+  test('N imported warehouses share the handler\'s statements: one per warehouse kind and one PassRole (G19: no inline policy per warehouse)', () => {
+    // GIVEN
+    const stack = newStack();
+
+    // WHEN forty clusters, two of them sharing one role, and a namespace
+    const shared = role(stack, 'Shared');
+    for (let i = 0; i < 40; i++) {
+      RedshiftRoleAssociation.associate(stack, RedshiftTarget.fromClusterAttributes({ clusterIdentifier: `c${i}` }), i < 2 ? shared : role(stack, `R${i}`));
+    }
+    const ns = RedshiftTarget.fromServerlessAttributes({ namespaceName: 'sales', namespaceId: NS_ID, workgroupName: 'sales-wg', workgroupId: WG_ID });
+    RedshiftRoleAssociation.associate(stack, ns, role(stack, 'A'));
+
+    // THEN
+    const policies = Object.values<any>(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const of = (action: string) => statements.filter((s) => ([] as string[]).concat(s.Action).includes(action));
+    expect(of('redshift:ModifyClusterIamRoles')).toHaveLength(1);
+    expect(of('redshift:ModifyClusterIamRoles')[0].Resource).toHaveLength(40);
+    expect(of('redshift-serverless:UpdateNamespace')).toHaveLength(1);
+    expect(of('iam:PassRole')).toHaveLength(1);
+    expect(of('iam:PassRole')[0].Resource).toHaveLength(40);
+    const inline = policies.map((p) => JSON.stringify(p.Properties.PolicyDocument).replace(/\s/g, '').length).reduce((a, b) => a + b, 0);
+    expect(inline).toBeLessThan(10_240);
+  });
+
+  test('the roles quota message names the construct path once (CDK adds it)', () => {
+    const stack = newStack();
+    const cluster = RedshiftTarget.fromClusterAttributes({ clusterIdentifier: 'analytics' });
+    for (let i = 0; i < 51; i++) {
+      RedshiftRoleAssociation.associate(stack, cluster, role(stack, `R${i}`));
+    }
+    expect(() => Template.fromStack(stack)).toThrow(/^(?![\s\S]*\[S\/RoleAssociation[^\]]*\][\s\S]*\[S\/RoleAssociation)[\s\S]*\] 51 IAM roles are associated with cluster analytics; the quota is 50 per cluster or namespace \(and 10 in some Regions; gotcha G9\)/);
+  });
+
   test('fails when an imported namespace has no namespace id (its ARN is needed to scope the handler)', () => {
     const stack = newStack();
     const ns = RedshiftTarget.fromServerlessAttributes({ namespaceName: 'sales', workgroupName: 'sales-wg', workgroupId: WG_ID });
