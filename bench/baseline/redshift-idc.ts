@@ -510,12 +510,11 @@ function redshiftIdcCluster(app: App): Stack {
           Resource: Fn.getAtt('CdkAnalyticsAccessRoleAssociationProviderLogs6F5B7761', 'Arn').toString(),
         },
         {
-          Action: [
-            'redshift:DescribeClusters',
-            'redshift:ModifyClusterIamRoles',
-          ],
+          Action: 'iam:PassRole',
           Effect: 'Allow',
-          Resource: Fn.join('', ['arn:', Fn.ref('AWS::Partition'), ':redshift:', Fn.ref('AWS::Region'), ':', Fn.ref('AWS::AccountId'), ':cluster:reporting']),
+          Resource: [
+            Fn.getAtt('IdcRole2F42EFCE', 'Arn').toString(),
+          ],
         },
       ],
       Version: '2012-10-17',
@@ -549,11 +548,12 @@ function redshiftIdcCluster(app: App): Stack {
     policyDocument: {
       Statement: [
         {
-          Action: 'iam:PassRole',
-          Effect: 'Allow',
-          Resource: [
-            Fn.getAtt('IdcRole2F42EFCE', 'Arn').toString(),
+          Action: [
+            'redshift:DescribeClusters',
+            'redshift:ModifyClusterIamRoles',
           ],
+          Effect: 'Allow',
+          Resource: Fn.join('', ['arn:', Fn.ref('AWS::Partition'), ':redshift:', Fn.ref('AWS::Region'), ':', Fn.ref('AWS::AccountId'), ':cluster:reporting']),
         },
       ],
       Version: '2012-10-17',
