@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
 import { stableIdPart } from './private/ids';
+import { checkInlinePoliciesSize } from './private/policy-size';
 import { RoleAssociationFunction } from './private/role-association-function';
 import { warnIfDedicated } from './private/role-purpose';
 import { StackProvider } from './private/stack-provider';
@@ -249,6 +250,8 @@ function handlerStatements(handler: lambda.Function): HandlerStatements {
     const passedRoles: Array<() => string[]> = [];
     statements = { passedRoles };
     HANDLER_STATEMENTS.set(handler, statements);
+    checkInlinePoliciesSize(handler.role as iam.Role, 'RedshiftRoleAssociation',
+      'Each warehouse adds its ARN and the ARNs of its roles to the handler\'s policy: associate the roles of some warehouses from another stack.');
     handler.addToRolePolicy(new iam.PolicyStatement({
       actions: ['iam:PassRole'],
       resources: Lazy.list({ produce: () => [...new Set(passedRoles.flatMap((roles) => roles()))] }),

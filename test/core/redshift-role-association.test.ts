@@ -185,6 +185,21 @@ describe('RedshiftRoleAssociation for an imported warehouse', () => {
     expect(inline).toBeLessThan(10_240);
   });
 
+  test('so many imported warehouses in one stack that the handler\'s inline policies would exceed 10,240 characters fail at synth (G19)', () => {
+    // GIVEN
+    const stack = newStack();
+
+    // WHEN
+    for (let i = 0; i < 100; i++) {
+      RedshiftRoleAssociation.associate(stack, RedshiftTarget.fromClusterAttributes({ clusterIdentifier: `cluster-${i}` }), role(stack, `R${i}`));
+    }
+
+    // THEN
+    expect(() => Template.fromStack(stack)).toThrow(new RegExp('\\] RedshiftRoleAssociation: the inline policies of S/CdkAnalyticsAccessRoleAssociationProvider/Role '
+      + 'are about \\d+ characters; IAM allows 10240 per role \\(not counting whitespace; gotcha G19\\)\\. Each warehouse adds its ARN and the ARNs '
+      + 'of its roles to the handler\'s policy: associate the roles of some warehouses from another stack\\.'));
+  });
+
   test('the roles quota message names the construct path once (CDK adds it)', () => {
     const stack = newStack();
     const cluster = RedshiftTarget.fromClusterAttributes({ clusterIdentifier: 'analytics' });

@@ -118,3 +118,28 @@ export function checkTrustPolicySize(role: iam.Role, quota: number, growth: Trus
     },
   });
 }
+
+/**
+ * Fail the synth when the inline policies of a role together (its own `Policies` and every
+ * `AWS::IAM::Policy` attached to it in its stack) are over IAM's 10,240 characters, instead of
+ * the deploy failing (gotcha G19).
+ */
+export function checkInlinePoliciesSize(role: iam.Role, what: string, fix: string): void {
+  role.node.addValidation({
+    validate: () => {
+      const stack = Stack.of(role);
+      const roleRef = JSON.stringify(stack.resolve(role.roleName));
+      const documents = stack.node.findAll()
+        .filter((c): c is iam.CfnPolicy => c instanceof iam.CfnPolicy && Stack.of(c) === stack)
+        .filter((policy) => ([] as unknown[]).concat(stack.resolve(policy.roles) ?? []).some((r) => JSON.stringify(r) === roleRef))
+        .map((policy) => policy.policyDocument);
+      const own = ([] as unknown[]).concat(stack.resolve((role.node.defaultChild as iam.CfnRole).policies) ?? []);
+      documents.push(...own.map((policy) => (policy as { PolicyDocument?: unknown }).PolicyDocument));
+      const size = documents.reduce((sum: number, document) => sum + estimatedJsonLength(stack, document), 0);
+      return size > INLINE_POLICIES_QUOTA
+        ? [`${what}: the inline policies of ${role.node.path} are about ${size} characters; IAM allows ${INLINE_POLICIES_QUOTA} per role `
+          + `(not counting whitespace; gotcha G19). ${fix}`]
+        : [];
+    },
+  });
+}
