@@ -4,6 +4,7 @@
 // medians compared. A run is `new App()`, building the stacks and `app.synth()` into a fresh
 // cloud-assembly directory, as `cdk synth` does.
 import * as fs from 'fs';
+import * as inspector from 'inspector';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -142,4 +143,66 @@ export function synthOverheadTable(timings: SynthTiming[]): string {
     ['app', 'runs', 'library median ms', 'L1 baseline median ms', 'ratio', 'of which app.synth(): library', 'of which app.synth(): baseline'],
     rows,
   );
+}
+
+/** Where the library's synth time goes, from a CPU profile of its runs: self time by the code that spent it. */
+export interface SynthProfile {
+  readonly totalMs: number;
+  /** Milliseconds of self time by category, largest first. */
+  readonly categories: Array<[string, number]>;
+}
+
+/**
+ * Profile `runs` runs of every app built with the library (V8's sampling profiler through
+ * node:inspector, in this process) and sort the self time of the sampled frames by where their
+ * code lives: this library's src/, aws-cdk-lib and constructs, ts-node's source maps of stack
+ * traces (CDK records a stack trace per construct), or anything else.
+ */
+export async function profileLibrarySynth(runs = 5, pairs: SynthPair[] = synthPairs()): Promise<SynthProfile> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) => new Promise<any>((resolve, reject) =>
+    session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  try {
+    // Modules that aws-cdk-lib loads on first use are not the library's synth cost.
+    pairs.forEach((pair) => timeSynth(pair.library));
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 100 });
+    await post('Profiler.start');
+    for (let run = 0; run < runs; run++) {
+      pairs.forEach((pair) => timeSynth(pair.library));
+    }
+    const { profile } = await post('Profiler.stop');
+    const byId = new Map<number, any>(profile.nodes.map((node: any) => [node.id, node]));
+    const selfMicros = new Map<number, number>();
+    (profile.samples as number[]).forEach((id, i) => selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+    const categories = new Map<string, number>();
+    let total = 0;
+    for (const [id, micros] of selfMicros) {
+      const { url, functionName } = byId.get(id).callFrame;
+      // Idle time, and the profiler's own work (the inspector's dispatch of Profiler.stop).
+      if (functionName === '(idle)' || functionName === '(program)' || (url === '' && functionName === 'dispatch')) {
+        continue;
+      }
+      total += micros;
+      const category = url.includes(`${path.sep}src${path.sep}`) && !url.includes('node_modules') ? 'this library (src/)'
+        : /node_modules[\\/](aws-cdk-lib|constructs|@aws-cdk[\\/]cloud-assembly)/.test(url) ? 'aws-cdk-lib and constructs'
+          : url.startsWith('wasm://') || url.includes('cloudformation-validate') ? 'aws-cdk-lib\'s template validation (WebAssembly)'
+            : /@cspotcode|source-map/.test(url) ? 'source maps of stack traces (ts-node)'
+              : functionName === '(garbage collector)' ? 'garbage collection'
+                : 'other (Node.js, file system, the examples\' own code)';
+      categories.set(category, (categories.get(category) ?? 0) + micros);
+    }
+    return {
+      totalMs: total / 1000,
+      categories: [...categories.entries()].map(([k, v]): [string, number] => [k, v / 1000]).sort((a, b) => b[1] - a[1]),
+    };
+  } finally {
+    session.disconnect();
+  }
+}
+
+export function synthProfileTable(profile: SynthProfile): string {
+  return markdownTable(['self time in', 'ms', 'share'],
+    profile.categories.map(([category, ms]) => [category, Math.round(ms), `${((100 * ms) / profile.totalMs).toFixed(1)} %`]));
 }
