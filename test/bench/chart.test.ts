@@ -1,8 +1,8 @@
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Browser, chromium } from 'playwright-core';
+import { Browser } from 'playwright-core';
 import { ChartPanel, lineCharts } from '../../bench/chart';
+import { DOMRectLike, launchChromium } from '../chromium';
 
 // The benchmark charts: the SVG is parsed here (no DOM library in this project) and its geometry checked, and once
 // rendered by Debian's Chromium to check that no label leaves the picture or covers another one.
@@ -407,11 +407,8 @@ describe('lineCharts', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------------
-// The chart as a browser shows it: Debian's Chromium, launched as in test/graph/svg-in-chromium.test.ts.
+// The chart as a browser shows it: Debian's Chromium, launched by test/chromium.ts.
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** The page's document, as the function passed to page.evaluate sees it (this project compiles without the DOM library). */
 declare const document: {
@@ -420,16 +417,12 @@ declare const document: {
     querySelectorAll(selector: string): ArrayLike<{ textContent: string | null; getBoundingClientRect(): DOMRectLike }>;
   }>;
 };
-interface DOMRectLike { left: number; right: number; top: number; bottom: number; width: number; height: number }
 
 describe('lineCharts in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium), as the README says.`);
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

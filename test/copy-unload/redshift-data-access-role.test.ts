@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RedshiftDataAccessRole, RedshiftDataAccessRoleProps, RedshiftTarget } from '../../src';
 import { estimatedPolicyLength } from '../../src/core/private/policy-size';
 import { AccessMatrix } from '../access-matrix';
+import { fitIn, synthError } from '../synth-error';
 import { allPolicyStatements, logicalId } from '../template-helpers';
 
 const env = { account: '111111111111', region: 'us-east-1' };
@@ -212,25 +213,6 @@ function withDbUsers(count: number, props: Partial<RedshiftDataAccessRoleProps> 
   return { app, stack, role };
 }
 
-/** The message of the synth error, or undefined when the app synthesizes. */
-function synthError(app: App): string | undefined {
-  try {
-    app.synth();
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-
-/** "about M fit" of the synth error, or undefined when the app synthesizes. */
-function fitIn(message: string | undefined): number | undefined {
-  if (message === undefined) {
-    return undefined;
-  }
-  const match = /so about (\d+) fit/.exec(message);
-  expect(match).not.toBeNull();
-  return Number(match![1]);
-}
 
 function trustOf(stack: Stack, role: iam.IRole): any[] {
   return Template.fromStack(stack).toJSON().Resources[logicalId(stack, role)].Properties.AssumeRolePolicyDocument.Statement;

@@ -15,6 +15,7 @@ import {
 } from '../../src';
 import { estimatedPolicyLength } from '../../src/core/private/policy-size';
 import { AccessMatrix } from '../access-matrix';
+import { fitIn, synthError } from '../synth-error';
 
 // Seed 001: a consumer in account A (111111111111) assumes a role in the warehouse's account B
 // (222222222222) to call the Redshift Data API. One stack per account, wired in one app.
@@ -737,15 +738,6 @@ function otherAccounts(count: number): string[] {
   return Array.from({ length: count }, (_, i) => String(300000000000 + i));
 }
 
-/** The message of the synth error, or undefined when the app synthesizes. */
-function synthError(app: App): string | undefined {
-  try {
-    app.synth();
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
 
 /** A producer role trusting `count` consumer roles of account A, with the props given. */
 function withConsumers(count: number, props: Partial<CrossAccountDataApiRoleProps> = {}) {
@@ -760,15 +752,6 @@ function withConsumers(count: number, props: Partial<CrossAccountDataApiRoleProp
   return { ...stacks, consumers, dataApi };
 }
 
-/** "about M fit" of the synth error, or undefined when the app synthesizes. */
-function fitIn(message: string | undefined): number | undefined {
-  if (message === undefined) {
-    return undefined;
-  }
-  const match = /so about (\d+) fit/.exec(message);
-  expect(match).not.toBeNull();
-  return Number(match![1]);
-}
 
 const TWO_STATEMENTS: Partial<CrossAccountDataApiRoleProps> = { externalId: 'reporting-from-a', sessionActions: [SessionAction.SET_SOURCE_IDENTITY] };
 

@@ -1,16 +1,12 @@
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { Browser, chromium } from 'playwright-core';
+import { Browser } from 'playwright-core';
 import { buildCrossAccountDataApiApp } from '../../examples/cross-account-data-api';
 import { AccessGraph } from '../../src';
+import { DOMRectLike, launchChromium } from '../chromium';
 
-// The SVG access graph as a browser shows it: Debian's Chromium (installed by apt, see the
-// README), headless, with the flags this machine's closed network needs.
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// The SVG access graph as a browser shows it: Debian's Chromium, headless (test/chromium.ts).
 
 /** The page's document, as the function passed to page.evaluate sees it (this project compiles without the DOM library). */
 declare const document: {
@@ -19,15 +15,11 @@ declare const document: {
     querySelector(selector: string): { textContent: string | null; getBoundingClientRect(): DOMRectLike } | null;
   }>;
 };
-interface DOMRectLike { left: number; right: number; top: number; bottom: number; width: number; height: number }
 
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium), as the README says.`);
-  }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
