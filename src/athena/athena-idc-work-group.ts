@@ -210,6 +210,7 @@ export class AthenaIdcWorkGroup extends Construct {
       wildcardReason: 'the athena: workgroup actions are on workgroup/* but only where the owner tag names this stack (a renamed workgroup '
         + 'is deleted after the policy names the new one); Athena creates the workgroup\'s IdC application with the caller\'s credentials, '
         + 'so the sso: application actions are granted on application/<instance id>/* (any account: the instance\'s) and applicationProvider/*.',
+      policySizeFix: 'Each workgroup adds its results location and IdC grants to the handler\'s policy: define some workgroups in another stack.',
     });
     grantWorkGroupManagement(provider.fn, stack);
     provider.fn.addToRolePolicy(new iam.PolicyStatement({

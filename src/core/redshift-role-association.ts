@@ -3,7 +3,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
 import { stableIdPart } from './private/ids';
-import { checkInlinePoliciesSize } from './private/policy-size';
 import { RoleAssociationFunction } from './private/role-association-function';
 import { warnIfDedicated } from './private/role-purpose';
 import { StackProvider } from './private/stack-provider';
@@ -97,6 +96,7 @@ export class RedshiftRoleAssociation extends Construct {
       functionClass: RoleAssociationFunction,
       purpose: 'associate IAM roles with Redshift clusters and Serverless namespaces',
       wildcardReason: 'iam:PassRole only on the roles being associated.',
+      policySizeFix: 'Each warehouse adds its ARN and the ARNs of its roles to the handler\'s policy: associate the roles of some warehouses from another stack.',
     }).fn;
     const isCluster = target.kind === RedshiftTargetKind.PROVISIONED;
     const resourceArn = isCluster ? target.dataApiArn : target.namespaceArn;
@@ -250,8 +250,6 @@ function handlerStatements(handler: lambda.Function): HandlerStatements {
     const passedRoles: Array<() => string[]> = [];
     statements = { passedRoles };
     HANDLER_STATEMENTS.set(handler, statements);
-    checkInlinePoliciesSize(handler.role as iam.Role, 'RedshiftRoleAssociation',
-      'Each warehouse adds its ARN and the ARNs of its roles to the handler\'s policy: associate the roles of some warehouses from another stack.');
     handler.addToRolePolicy(new iam.PolicyStatement({
       actions: ['iam:PassRole'],
       resources: Lazy.list({ produce: () => [...new Set(passedRoles.flatMap((roles) => roles()))] }),

@@ -129,6 +129,7 @@ export class RedshiftSql extends Construct {
       functionClass: RedshiftSqlFunction,
       purpose: 'run SQL on Redshift through the Data API at deploy time',
       wildcardReason: DATA_API_STATEMENTS_WILDCARD_REASON,
+      policySizeFix: 'Each warehouse, database and secret adds to the handler\'s policy: run the SQL of some warehouses from another stack.',
     });
     props.target.grantDataApi(provider.fn, { database, auth: props.auth, readResults: false });
 

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { identityCenterInstanceId } from '../core/private/identity-center';
 import { stableIdPart } from '../core/private/ids';
 import { suppressNag } from '../core/private/nag';
-import { estimatedPolicyLength, MANAGED_POLICY_QUOTA } from '../core/private/policy-size';
+import { checkRolePolicySizes, estimatedPolicyLength, MANAGED_POLICY_QUOTA } from '../core/private/policy-size';
 import { markDedicatedRole } from '../core/private/role-purpose';
 import { grantS3Prefix, s3KeyPattern } from '../core/private/s3-prefix';
 import { check } from '../core/private/validation';
@@ -254,6 +254,8 @@ export class EmrIdcStudio extends Construct {
       });
     }
     this.node.addValidation({ validate: () => this.validateUserPermissions() });
+    // With the user's own session policy, the user role's policies are the limit that grows.
+    checkRolePolicySizes(this.userRole, 'grantAthenaQueries', 'Give the Studio fewer workgroups.');
   }
 
   /**

@@ -92,6 +92,7 @@ export class LakeFormationIdentityCenter extends Construct {
         + 'application with the caller\'s credentials, so the sso: application actions are granted on application/<instance id>/* '
         + '(any account: the instance\'s) and applicationProvider/*; RAM resource shares get generated names, and ram:CreateResourceShare / '
         + 'GetResourceShares have no resource type.',
+      policySizeFix: 'Configure Lake Formation with IAM Identity Center from fewer stacks\' resources.',
     });
     // Lake Formation supports no resource ARN in policies (Service Authorization Reference).
     provider.fn.addToRolePolicy(new iam.PolicyStatement({

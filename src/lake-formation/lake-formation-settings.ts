@@ -70,6 +70,7 @@ export class LakeFormationSettings extends Construct {
       functionClass: LakeFormationSettingsFunction,
       purpose: 'merge administrators and parameters into the Lake Formation data lake settings',
       wildcardReason: 'lakeformation:GetDataLakeSettings/PutDataLakeSettings have no resource type (the settings are the account\'s).',
+      policySizeFix: 'Declare the data lake settings in fewer LakeFormationSettings resources per stack.',
     });
     provider.fn.addToRolePolicy(new iam.PolicyStatement({
       actions: ['lakeformation:GetDataLakeSettings', 'lakeformation:PutDataLakeSettings'],

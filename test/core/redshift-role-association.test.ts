@@ -195,8 +195,8 @@ describe('RedshiftRoleAssociation for an imported warehouse', () => {
     }
 
     // THEN
-    expect(() => Template.fromStack(stack)).toThrow(new RegExp('\\] RedshiftRoleAssociation: the inline policies of S/CdkAnalyticsAccessRoleAssociationProvider/Role '
-      + 'are about \\d+ characters; IAM allows 10240 per role \\(not counting whitespace; gotcha G19\\)\\. Each warehouse adds its ARN and the ARNs '
+    expect(() => Template.fromStack(stack)).toThrow(new RegExp('\\[S/CdkAnalyticsAccessRoleAssociationProvider/Role\\] the custom-resource handler \\(associate IAM roles with Redshift clusters '
+      + 'and Serverless namespaces\\): the role\'s inline policies are about \\d+ characters; IAM allows 10240 per role \\(not counting whitespace; gotcha G19\\)\\. Each warehouse adds its ARN and the ARNs '
       + 'of its roles to the handler\'s policy: associate the roles of some warehouses from another stack\\.'));
   });
 

@@ -305,6 +305,25 @@ describe('EmrIdcStudio', () => {
       expect(JSON.stringify(document).replace(/\s/g, '').length).toBeLessThan(6144);
     });
 
+    test('with the user\'s own session policy, workgroups enough to overflow the user role\'s policies fail at synth (G19)', () => {
+      // GIVEN a session policy of the user's, so only the user role grows
+      const { stack } = newStack();
+      const studio = new EmrIdcStudio(stack, 'Studio', {
+        identityCenterInstanceArn: INSTANCE_ARN,
+        vpc: importedVpc(stack),
+        workspaceBucket: new s3.Bucket(stack, 'Workspaces'),
+        groupNames: ['analysts'],
+        sessionPolicy: iam.ManagedPolicy.fromManagedPolicyName(stack, 'Own', 'emr-studio-analysts'),
+      });
+      studio.grantAthenaQueries(WORKGROUP_ARN);
+
+      // WHEN
+      grantWorkGroups(studio, 200);
+
+      // THEN
+      expect(() => Template.fromStack(stack)).toThrow(/\] grantAthenaQueries: the role's managed policy S\/Studio\/UserRole\/OverflowPolicy1 is about \d+ characters; IAM allows 6144 per managed policy \(not counting whitespace; gotcha G19\)\. Give the Studio fewer workgroups\./);
+    });
+
     test('100 workgroups fail at synth: the session policy would exceed the managed-policy quota (G19)', () => {
       // GIVEN
       const { stack, studio } = studioStack();

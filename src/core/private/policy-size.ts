@@ -120,26 +120,37 @@ export function checkTrustPolicySize(role: iam.Role, quota: number, growth: Trus
 }
 
 /**
- * Fail the synth when the inline policies of a role together (its own `Policies` and every
- * `AWS::IAM::Policy` attached to it in its stack) are over IAM's 10,240 characters, instead of
- * the deploy failing (gotcha G19).
+ * Fail the synth when the policies of a role are over IAM's quotas, instead of the deploy failing
+ * (gotcha G19): its inline policies together (its own `Policies` and every `AWS::IAM::Policy`
+ * attached to it in its stack) over 10,240 characters, or a customer-managed policy attached to
+ * it over 6,144 — where CDK moves statements that do not fit the role's DefaultPolicy, one
+ * statement too large to split included.
  */
-export function checkInlinePoliciesSize(role: iam.Role, what: string, fix: string): void {
+export function checkRolePolicySizes(role: iam.Role, what: string, fix: string): void {
   role.node.addValidation({
     validate: () => {
       const stack = Stack.of(role);
       const roleRef = JSON.stringify(stack.resolve(role.roleName));
-      const documents = stack.node.findAll()
-        .filter((c): c is iam.CfnPolicy => c instanceof iam.CfnPolicy && Stack.of(c) === stack)
-        .filter((policy) => ([] as unknown[]).concat(stack.resolve(policy.roles) ?? []).some((r) => JSON.stringify(r) === roleRef))
+      const attached = (roles: unknown) => ([] as unknown[]).concat(stack.resolve(roles) ?? []).some((r) => JSON.stringify(r) === roleRef);
+      const constructs = stack.node.findAll().filter((c) => Stack.of(c) === stack);
+      const inline = constructs.filter((c): c is iam.CfnPolicy => c instanceof iam.CfnPolicy && attached(c.roles))
         .map((policy) => policy.policyDocument);
       const own = ([] as unknown[]).concat(stack.resolve((role.node.defaultChild as iam.CfnRole).policies) ?? []);
-      documents.push(...own.map((policy) => (policy as { PolicyDocument?: unknown }).PolicyDocument));
-      const size = documents.reduce((sum: number, document) => sum + estimatedJsonLength(stack, document), 0);
-      return size > INLINE_POLICIES_QUOTA
-        ? [`${what}: the inline policies of ${role.node.path} are about ${size} characters; IAM allows ${INLINE_POLICIES_QUOTA} per role `
+      inline.push(...own.map((policy) => (policy as { PolicyDocument?: unknown }).PolicyDocument));
+      const inlineSize = inline.reduce((sum: number, document) => sum + estimatedJsonLength(stack, document), 0);
+      const errors = inlineSize > INLINE_POLICIES_QUOTA
+        ? [`${what}: the role's inline policies are about ${inlineSize} characters; IAM allows ${INLINE_POLICIES_QUOTA} per role `
           + `(not counting whitespace; gotcha G19). ${fix}`]
         : [];
+      for (const managed of constructs.filter((c): c is iam.CfnManagedPolicy => c instanceof iam.CfnManagedPolicy && attached(c.roles))) {
+        const size = estimatedJsonLength(stack, managed.policyDocument);
+        if (size > MANAGED_POLICY_QUOTA) {
+          const path = managed.node.id === 'Resource' && managed.node.scope ? managed.node.scope.node.path : managed.node.path;
+          errors.push(`${what}: the role's managed policy ${path} is about ${size} characters; IAM allows `
+            + `${MANAGED_POLICY_QUOTA} per managed policy (not counting whitespace; gotcha G19). ${fix}`);
+        }
+      }
+      return errors;
     },
   });
 }

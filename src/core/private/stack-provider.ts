@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { suppressNag } from './nag';
+import { checkRolePolicySizes } from './policy-size';
 
 /** A projen-generated handler function class (`<name>-function.ts`). */
 export type HandlerFunctionClass = new (scope: Construct, id: string, props: lambda.FunctionOptions) => lambda.Function;
@@ -17,6 +18,11 @@ export interface StackProviderOptions {
   readonly purpose: string;
   /** Why the handler role's wildcard findings (AwsSolutions-IAM5) are acceptable. */
   readonly wildcardReason: string;
+  /**
+   * What to do when the handler role's policies, which grow with the resources that use it,
+   * would go over IAM's quotas (checked at synth, gotcha G19).
+   */
+  readonly policySizeFix: string;
 }
 
 /**
@@ -50,6 +56,7 @@ export class StackProvider extends Construct {
       memorySize: 256,
       description: `cdk-analytics-access: ${options.purpose}`,
     });
+    checkRolePolicySizes(role, `the custom-resource handler (${options.purpose})`, options.policySizeFix);
     suppressNag(role, 'AwsSolutions-IAM5',
       `logs:CreateLogStream/PutLogEvents on the log group ARN, which ends in ":*" to cover its streams; ${options.wildcardReason}`);
   }
