@@ -9,6 +9,7 @@ import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import { App, FileSystem, Stack, Token } from 'aws-cdk-lib';
 import { CfnParser } from 'aws-cdk-lib/core/lib/helpers-internal';
+import { zipAssetHashes } from './report';
 import { exampleBuilders } from '../scripts/access-graphs';
 
 const ROOT = path.join(__dirname, '..');
@@ -249,12 +250,7 @@ export function baselineSource(example: string, build: (app: App) => Stack[]): s
     const imports = new Map<string, string>();
     const sources = stacks.map((stack) => {
       const artifact = assembly.getStackArtifact(stack.artifactId);
-      const assets = artifact.dependencies.filter((d) => d.id.endsWith('.assets'))
-        .flatMap((d) => Object.entries<any>(JSON.parse(fs.readFileSync(path.join(outdir, `${d.id}.json`), 'utf-8')).files ?? {}))
-        // The template is an asset too; the handlers are the zipped directories.
-        .filter(([, file]) => file.source.packaging === 'zip')
-        .map(([hash]) => hash)
-        .sort();
+      const assets = zipAssetHashes(outdir, artifact);
       return stackSource(stack, artifact.template, assets, classes, imports, handlers);
     });
     const fnName = `build${example.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}Baseline`;

@@ -1,5 +1,7 @@
 // Small helpers shared by the measures: tables, medians and the templates of a synthesized stack.
-import { App, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack, cx_api as cxapi } from 'aws-cdk-lib';
 
 /** A markdown table; numbers are right-aligned. */
 export function markdownTable(headers: string[], rows: Array<Array<string | number>>): string {
@@ -39,4 +41,13 @@ export function resourceTypes(template: any): Record<string, number> {
 /** The size CloudFormation checks against its template limits: the JSON as `cdk deploy` uploads it (minified). */
 export function templateBytes(template: any): number {
   return Buffer.byteLength(JSON.stringify(template), 'utf-8');
+}
+
+/** The hashes of a stack's zipped assets (its Lambda handlers' code), sorted; the template, also an asset, is left out. */
+export function zipAssetHashes(outdir: string, artifact: cxapi.CloudFormationStackArtifact): string[] {
+  return artifact.dependencies.filter((d) => d.id.endsWith('.assets'))
+    .flatMap((d) => Object.entries<any>(JSON.parse(fs.readFileSync(path.join(outdir, `${d.id}.json`), 'utf-8')).files ?? {}))
+    .filter(([, file]) => file.source.packaging === 'zip')
+    .map(([hash]) => hash)
+    .sort();
 }

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { zipAssetHashes } from '../../bench/report';
 import { synthPairs } from '../../bench/synth-overhead';
 
 // The synth-overhead benchmark compares each example with its L1 baseline; the comparison means
@@ -37,11 +38,7 @@ function synthesize(build: (app: App) => Stack[]): Synthesized {
     for (const stack of stacks) {
       const artifact = assembly.getStackArtifact(stack.artifactId);
       templates[stack.stackName] = deployed(artifact.template);
-      assets[stack.stackName] = artifact.dependencies.filter((d) => d.id.endsWith('.assets'))
-        .flatMap((d) => Object.entries<any>(JSON.parse(fs.readFileSync(path.join(outdir, `${d.id}.json`), 'utf-8')).files))
-        .filter(([, file]) => file.source.packaging === 'zip')
-        .map(([hash]) => hash)
-        .sort();
+      assets[stack.stackName] = zipAssetHashes(outdir, artifact);
     }
     return { templates, assets };
   } finally {
